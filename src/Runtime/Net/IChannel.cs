@@ -59,7 +59,7 @@ public sealed class ChannelStats
 }
 
 /// <summary>A link failed: the peer disconnected, stayed silent past the timeout, or broke framing.</summary>
-public sealed class ChannelException : Exception
+public sealed class ChannelException : MpcException
 {
     public ChannelException(string peer, string message, Exception? inner = null)
         : base(message, inner) => Peer = peer;
