@@ -8,6 +8,13 @@ internal static class ChannelErrors
     /// <summary>"30 s", "1.5 s", "0.25 s".</summary>
     public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture) + " s";
 
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    public static string List(IEnumerable<string> names)
+    {
+        var all = names.ToList();
+        return all.Count <= 1 ? string.Concat(all) : string.Join(", ", all[..^1]) + " and " + all[^1];
+    }
+
     public static ChannelException LengthMismatch(string peer, long actual, int expected) =>
         new(peer, $"{peer} sent a frame of {actual} bytes where {expected} were expected (the parties disagree on the protocol step)");
 

@@ -180,7 +180,7 @@ public static class Mesh
 
         if (dialers.Count > 0 && listener is null && !settings.Endpoints.ContainsKey(self))
         {
-            throw new MpcInputException($"no host and port for {self.ToName()}, which listens for {string.Join(", ", dialers.Select(d => d.ToName()))}");
+            throw new MpcInputException($"no host and port for {self.ToName()}, which listens for {ChannelErrors.List(dialers.Select(d => d.ToName()))}");
         }
 
         var deadline = new Deadline(settings.ConnectTimeout);

@@ -100,7 +100,7 @@ internal static class MeshAcceptor
             }
 
             var missing = expected.Where(r => !links.ContainsKey(r)).ToList();
-            var names = string.Join(" and ", missing.Select(r => r.ToName()));
+            var names = ChannelErrors.List(missing.Select(r => r.ToName()));
             var message = $"{names} did not connect to {self.ToName()} (listening on {listener.LocalEndPoint}) within {ChannelErrors.Seconds(settings.ConnectTimeout)}";
             if (refusals.Count > 0)
             {

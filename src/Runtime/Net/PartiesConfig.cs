@@ -166,7 +166,7 @@ public sealed class PartiesConfig
         {
             if (parties[role].Endpoint is null)
             {
-                var dialers = string.Join(", ", parties.Keys.Where(p => Mesh.AreLinked(role, p) && Mesh.Dials(p, role)).Order().Select(p => p.ToName()));
+                var dialers = ChannelErrors.List(parties.Keys.Where(p => Mesh.AreLinked(role, p) && Mesh.Dials(p, role)).Order().Select(p => p.ToName()));
                 throw Field($"parties.{role.ToName()}", $"needs \"host\" and \"port\": {dialers} connect to it");
             }
         }

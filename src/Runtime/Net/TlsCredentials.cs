@@ -119,8 +119,10 @@ public sealed class TlsCredentials : IDisposable
             chain.ChainPolicy.DisableCertificateDownloads = true;
             if (!chain.Build(certificate))
             {
-                var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
-                return $"its certificate for '{shown}' is not issued by this deployment's CA ({status})";
+                var flags = chain.ChainStatus.Select(s => s.Status).Distinct().ToList();
+                return flags.All(f => f is X509ChainStatusFlags.NotTimeValid)
+                    ? $"its certificate for '{shown}' has expired or is not valid yet (valid {certificate.NotBefore:u} to {certificate.NotAfter:u})"
+                    : $"its certificate for '{shown}' is not issued by this deployment's CA ({string.Join(", ", flags)})";
             }
         }
 

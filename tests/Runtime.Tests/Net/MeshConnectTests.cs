@@ -88,20 +88,8 @@ public sealed class MeshConnectTests
     {
         // The helper's config sends its server1 link to server0's port.
         var port = NetTestSupport.FreePort();
-        var server0 = new MeshSettings
-        {
-            Roles = [PartyRole.Server0, PartyRole.Helper],
-            Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server0] = new("127.0.0.1", port) },
-            Security = MeshSecurity.InsecurePlainTcp,
-            ConnectTimeout = NetTestSupport.Short,
-        };
-        var helper = new MeshSettings
-        {
-            Roles = [PartyRole.Server1, PartyRole.Helper],
-            Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server1] = new("127.0.0.1", port) },
-            Security = MeshSecurity.InsecurePlainTcp,
-            ConnectTimeout = NetTestSupport.Short,
-        };
+        var server0 = NetTestSupport.Settings(port, null, [PartyRole.Server0, PartyRole.Helper]);
+        var helper = NetTestSupport.Settings(port, null, [PartyRole.Server1, PartyRole.Helper], PartyRole.Server1);
         var results = NetTestSupport.RunConcurrently(
             () => Mesh.Connect(PartyRole.Server0, server0),
             () => Mesh.Connect(PartyRole.Helper, helper));

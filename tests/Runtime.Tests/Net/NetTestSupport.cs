@@ -17,15 +17,15 @@ internal static class NetTestSupport
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
-    /// <summary>server0 and server1 over loopback with the given security; returns each end's channel.</summary>
-    public static (IChannel AtServer0, IChannel AtServer1, IReadOnlyDictionary<PartyRole, PartyLinks> Mesh) Pair(MeshSecurity security, TimeSpan? timeout = null, long maxQueuedBytes = 1L << 30)
+    /// <summary>server0 and server1 over loopback with the given security; disposing closes both ends.</summary>
+    public static LinkPair Pair(MeshSecurity security, TimeSpan? timeout = null, long maxQueuedBytes = 1L << 30)
     {
         var mesh = Mesh.ConnectLoopback(
             [PartyRole.Server0, PartyRole.Server1],
             security,
             new TcpChannelOptions { Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxQueuedBytes = maxQueuedBytes },
             connectTimeout: TimeSpan.FromSeconds(10));
-        return (mesh[PartyRole.Server0][PartyRole.Server1], mesh[PartyRole.Server1][PartyRole.Server0], mesh);
+        return new LinkPair(mesh[PartyRole.Server0][PartyRole.Server1], mesh[PartyRole.Server1][PartyRole.Server0], mesh);
     }
 
     /// <summary>Runs each function on its own thread; returns every result or exception.</summary>
@@ -55,14 +55,22 @@ internal static class NetTestSupport
         return bytes;
     }
 
-    /// <summary>Settings for one role on loopback: server0 listens on <paramref name="server0Port"/>.</summary>
-    public static MeshSettings Settings(int server0Port, TlsCredentials? credentials, TimeSpan? connectTimeout = null, TimeSpan? timeout = null) => new()
+    /// <summary>
+    /// Settings for one role on loopback with short timeouts: <paramref name="listener"/> listens on
+    /// <paramref name="port"/>; plain TCP when <paramref name="credentials"/> is null.
+    /// </summary>
+    public static MeshSettings Settings(
+        int port,
+        TlsCredentials? credentials,
+        PartyRole[]? roles = null,
+        PartyRole listener = PartyRole.Server0,
+        TimeSpan? timeout = null) => new()
     {
-        Roles = [PartyRole.Server0, PartyRole.Server1],
-        Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server0] = new("127.0.0.1", server0Port) },
+        Roles = roles ?? [PartyRole.Server0, PartyRole.Server1],
+        Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [listener] = new("127.0.0.1", port) },
         Security = credentials is null ? MeshSecurity.InsecurePlainTcp : MeshSecurity.Tls13,
         Credentials = credentials,
-        ConnectTimeout = connectTimeout ?? Short,
+        ConnectTimeout = Short,
         Channel = new TcpChannelOptions { Timeout = timeout ?? Short },
     };
 
@@ -73,4 +81,10 @@ internal static class NetTestSupport
             links.Dispose();
         }
     }
+}
+
+/// <summary>Two ends of one loopback link (server0's and server1's) and the mesh that owns them.</summary>
+internal sealed record LinkPair(IChannel AtServer0, IChannel AtServer1, IReadOnlyDictionary<PartyRole, PartyLinks> Mesh) : IDisposable
+{
+    public void Dispose() => NetTestSupport.DisposeAll(Mesh);
 }

@@ -30,20 +30,8 @@ public sealed class TlsAuthenticationTests
         // server0 expects only server1; the helper (with a genuine helper certificate) dials in.
         var port = NetTestSupport.FreePort();
         var credentials = CertificateAuthority.CreateInMemoryDeployment(["server0", "helper"]);
-        var server0 = new MeshSettings
-        {
-            Roles = [PartyRole.Server0, PartyRole.Server1],
-            Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server0] = new("127.0.0.1", port) },
-            Credentials = credentials["server0"],
-            ConnectTimeout = NetTestSupport.Short,
-        };
-        var helper = new MeshSettings
-        {
-            Roles = [PartyRole.Server0, PartyRole.Helper],
-            Endpoints = server0.Endpoints,
-            Credentials = credentials["helper"],
-            ConnectTimeout = NetTestSupport.Short,
-        };
+        var server0 = NetTestSupport.Settings(port, credentials["server0"]);
+        var helper = NetTestSupport.Settings(port, credentials["helper"], [PartyRole.Server0, PartyRole.Helper]);
         var results = NetTestSupport.RunConcurrently(
             () => Mesh.Connect(PartyRole.Server0, server0),
             () => Mesh.Connect(PartyRole.Helper, helper));
@@ -61,20 +49,8 @@ public sealed class TlsAuthenticationTests
         // The helper's config points its server1 link at server0's port.
         var port = NetTestSupport.FreePort();
         var credentials = CertificateAuthority.CreateInMemoryDeployment(["server0", "helper"]);
-        var server0 = new MeshSettings
-        {
-            Roles = [PartyRole.Server0, PartyRole.Helper],
-            Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server0] = new("127.0.0.1", port) },
-            Credentials = credentials["server0"],
-            ConnectTimeout = NetTestSupport.Short,
-        };
-        var helper = new MeshSettings
-        {
-            Roles = [PartyRole.Server1, PartyRole.Helper],
-            Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server1] = new("127.0.0.1", port) },
-            Credentials = credentials["helper"],
-            ConnectTimeout = NetTestSupport.Short,
-        };
+        var server0 = NetTestSupport.Settings(port, credentials["server0"], [PartyRole.Server0, PartyRole.Helper]);
+        var helper = NetTestSupport.Settings(port, credentials["helper"], [PartyRole.Server1, PartyRole.Helper], PartyRole.Server1);
         var results = NetTestSupport.RunConcurrently(
             () => Mesh.Connect(PartyRole.Server0, server0),
             () => Mesh.Connect(PartyRole.Helper, helper));
