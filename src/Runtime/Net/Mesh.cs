@@ -41,16 +41,9 @@ public static class Mesh
     /// <summary>Reads the parties config and connects as <paramref name="self"/> (see <see cref="PartiesConfig"/>).</summary>
     public static PartyLinks Connect(PartyRole self, string partiesConfigFile)
     {
-        var config = PartiesConfig.Load(partiesConfigFile);
-        var settings = config.ToMeshSettings(self);
-        try
-        {
-            return Connect(self, settings);
-        }
-        finally
-        {
-            settings.Credentials?.Dispose();
-        }
+        // The credentials stay alive with the TLS links that use them.
+        var settings = PartiesConfig.Load(partiesConfigFile).ToMeshSettings(self);
+        return Connect(self, settings);
     }
 
     /// <summary>
@@ -109,14 +102,10 @@ public static class Mesh
         }
         finally
         {
+            // The listeners are done; the credentials stay alive with the TLS links that use them.
             foreach (var listener in listeners.Values)
             {
                 listener.Dispose();
-            }
-
-            foreach (var c in credentials?.Values ?? [])
-            {
-                c.Dispose();
             }
         }
 
