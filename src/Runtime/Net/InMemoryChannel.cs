@@ -1,46 +1,69 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 
 namespace Mpc.Runtime.Net;
 
 /// <summary>
-/// A link between two parties in one process (tests, the single-process <c>run</c> mode).
-/// Each direction is a queue of copied frames, so <see cref="Send"/> never blocks.
+/// A link between two parties in one process (tests, single-process runs). Each direction is a
+/// queue of copied frames, so <see cref="Send"/> never blocks.
 /// </summary>
+/// <remarks>
+/// Frame copies come from a pool private to in-memory channels and go back to it when received, so
+/// large frames cost one copy and no allocation in steady state; the pool is not shared with
+/// unrelated code, which therefore never sees share bytes in a rented buffer.
+/// </remarks>
 public sealed class InMemoryChannel : IChannel
 {
-    private readonly BlockingCollection<byte[]> _outbox;
-    private readonly BlockingCollection<byte[]> _inbox;
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(1 << 30, 16);
+
+    private readonly BlockingCollection<Frame> _outbox;
+    private readonly BlockingCollection<Frame> _inbox;
     private readonly TimeSpan _timeout;
 
-    private InMemoryChannel(string peerName, BlockingCollection<byte[]> outbox, BlockingCollection<byte[]> inbox, TimeSpan timeout)
+    private InMemoryChannel(string peerName, BlockingCollection<Frame> outbox, BlockingCollection<Frame> inbox, TimeSpan timeout, RoundCounter? rounds)
     {
         PeerName = peerName;
         _outbox = outbox;
         _inbox = inbox;
         _timeout = timeout;
+        Stats = new ChannelStats(rounds);
     }
 
     public string PeerName { get; }
 
-    public ChannelStats Stats { get; } = new();
+    public ChannelStats Stats { get; }
 
     /// <summary>Creates both ends of a link: the first is held by <paramref name="nameA"/> and talks to <paramref name="nameB"/>.</summary>
-    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan? timeout = null)
+    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan? timeout = null) =>
+        CreatePair(nameA, nameB, timeout ?? TimeSpan.FromSeconds(60), null, null);
+
+    /// <summary>
+    /// Creates both ends of a link whose rounds also count towards each party's
+    /// <see cref="RoundCounter"/> (<paramref name="roundsA"/> for <paramref name="nameA"/>'s end).
+    /// </summary>
+    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan timeout, RoundCounter? roundsA, RoundCounter? roundsB)
     {
-        var aToB = new BlockingCollection<byte[]>();
-        var bToA = new BlockingCollection<byte[]>();
-        var t = timeout ?? TimeSpan.FromSeconds(60);
-        return (new InMemoryChannel(nameB, aToB, bToA, t), new InMemoryChannel(nameA, bToA, aToB, t));
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "the timeout must be positive");
+        }
+
+        var aToB = new BlockingCollection<Frame>();
+        var bToA = new BlockingCollection<Frame>();
+        return (new InMemoryChannel(nameB, aToB, bToA, timeout, roundsA), new InMemoryChannel(nameA, bToA, aToB, timeout, roundsB));
     }
 
     public void Send(ReadOnlySpan<byte> frame)
     {
+        var buffer = Pool.Rent(frame.Length);
+        frame.CopyTo(buffer);
         try
         {
-            _outbox.Add(frame.ToArray());
+            _outbox.Add(new Frame(buffer, frame.Length));
         }
         catch (InvalidOperationException e)
         {
+            Pool.Return(buffer);
             throw new ChannelException(PeerName, $"cannot send to {PeerName}: the link is closed", e);
         }
 
@@ -49,33 +72,43 @@ public sealed class InMemoryChannel : IChannel
 
     public void Receive(Span<byte> destination)
     {
-        byte[]? frame;
+        Frame frame;
         try
         {
             if (!_inbox.TryTake(out frame, _timeout))
             {
                 if (_inbox.IsAddingCompleted)
                 {
-                    throw new ChannelException(PeerName, $"{PeerName} closed the link");
+                    throw ChannelErrors.Closed(PeerName);
                 }
 
-                throw new ChannelException(PeerName, $"{PeerName} sent nothing within {_timeout.TotalSeconds:0.#} s");
+                throw ChannelErrors.Silent(PeerName, _timeout);
             }
         }
         catch (InvalidOperationException e)
         {
-            throw new ChannelException(PeerName, $"{PeerName} closed the link", e);
+            throw ChannelErrors.Closed(PeerName, e);
         }
 
-        if (frame.Length != destination.Length)
+        try
         {
-            throw new ChannelException(PeerName, $"{PeerName} sent a frame of {frame.Length} bytes where {destination.Length} were expected");
+            if (frame.Length != destination.Length)
+            {
+                throw ChannelErrors.LengthMismatch(PeerName, frame.Length, destination.Length);
+            }
+
+            frame.Buffer.AsSpan(0, frame.Length).CopyTo(destination);
+        }
+        finally
+        {
+            Pool.Return(frame.Buffer);
         }
 
-        frame.CopyTo(destination);
         Stats.RecordReceived(frame.Length);
     }
 
     /// <summary>Closes the sending direction: the peer's pending and future receives fail once the queue drains.</summary>
     public void Dispose() => _outbox.CompleteAdding();
+
+    private readonly record struct Frame(byte[] Buffer, int Length);
 }
