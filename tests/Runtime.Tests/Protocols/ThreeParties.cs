@@ -1,3 +1,4 @@
+using Mpc.Runtime.Crypto;
 using Mpc.Runtime.Net;
 using Mpc.Runtime.Protocols;
 using Xunit;
@@ -137,5 +138,22 @@ internal static class Shares
     {
         var shares = Split(values);
         return Reveal(ThreeParties.Run(make, p => op(p, For(p, shares))));
+    }
+
+    /// <summary>Z_67 shares of the 64 bits of each value (bit k of value i at 64 i + k), as PrivateCompare takes them.</summary>
+    public static (byte[] S0, byte[] S1) SplitBits(ulong[] values)
+    {
+        var s0 = new byte[64 * values.Length];
+        Sampling.FillZp(AesPrg.FromOsEntropy(), s0);
+        var s1 = new byte[s0.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            for (var k = 0; k < 64; k++)
+            {
+                s1[(64 * i) + k] = Zp.Sub((byte)((values[i] >> k) & 1), s0[(64 * i) + k]);
+            }
+        }
+
+        return (s0, s1);
     }
 }
