@@ -6,55 +6,99 @@ namespace Mpc.Runtime.Protocols;
 
 public abstract partial class Protocol
 {
-    /// <summary>Fractional bits of u = x / s and of its powers inside polynomial evaluation.</summary>
-    public const int PolynomialFracBits = 24;
-
-    /// <summary>Fractional bits of the scaled polynomial coefficients.</summary>
-    public const int CoefficientFracBits = 24;
-
     /// <summary>The truncation method used inside polynomial evaluation (Pond's ReLU, sigmoid).</summary>
     public TruncationMethod PolynomialTruncation { get; init; } = TruncationMethod.Helper;
 
     /// <summary>
+    /// Fractional bits of u = x / s and its powers (F_p), and of the scaled coefficients (F_c),
+    /// inside polynomial evaluation: 24 and 24 with helper truncation (exact at any magnitude below
+    /// 2^62), 16 and 16 with local truncation, whose failure probability grows with the magnitude
+    /// truncated (products at 2 F_p bits: about 2^-31 per element at 16).
+    /// </summary>
+    public static (int Powers, int Coefficients) PolynomialScales(TruncationMethod method) =>
+        method == TruncationMethod.Helper ? (24, 24) : (16, 16);
+
+    /// <summary>
+    /// A bound on |secure result - p(x)| for |x| &lt;= <paramref name="maxAbsX"/> (x exactly
+    /// representable with <paramref name="fracBits"/>): every truncation is off by less than 1 ulp of
+    /// its scale, and that error is propagated through the power products and the scaled
+    /// coefficients (whose rounding is added too), plus 1 ulp of the final truncation to f bits.
+    /// For ReLU on [-14, 14] with helper truncation this is about 2^-f + 2^-13.
+    /// </summary>
+    public static double PolynomialErrorBound(PondPolynomial polynomial, int fracBits, TruncationMethod method, double maxAbsX)
+    {
+        ArgumentNullException.ThrowIfNull(polynomial);
+        var (fp, fc) = PolynomialScales(method);
+        var ulp = Math.ScaleB(1.0, -fp);
+        var u = maxAbsX / Math.ScaleB(1.0, polynomial.ScaleLog2);
+        var plan = PowerPlan.For(polynomial);
+        var error = new double[plan.Degree + 1];
+        error[1] = fracBits + polynomial.ScaleLog2 > fp ? ulp : 0;
+        foreach (var level in plan.Levels)
+        {
+            foreach (var (power, a, b) in level)
+            {
+                error[power] = (Math.Pow(u, a) * error[b]) + (Math.Pow(u, b) * error[a]) + (error[a] * error[b]) + ulp;
+            }
+        }
+
+        var bound = Math.ScaleB(1.0, -fracBits) + Math.ScaleB(1.0, -(fp + fc + 1));
+        for (var k = 1; k <= plan.Degree; k++)
+        {
+            if (polynomial.Scaled[k] != 0)
+            {
+                var power = Math.Pow(u, k);
+                bound += (Math.Abs(polynomial.Scaled[k]) * error[k]) + (Math.ScaleB(1.0, -(fc + 1)) * (power + error[k]));
+            }
+        }
+
+        return bound;
+    }
+
+    /// <summary>
     /// Sigmoid by TF Encrypted's degree-9 polynomial (<see cref="PondPolynomials.Sigmoid"/>) on
-    /// fixed-point x with <paramref name="fracBits"/> (0 to 24) fractional bits; see <see cref="EvaluatePolynomial"/>.
+    /// fixed-point x with <paramref name="fracBits"/> fractional bits (at most F_p of
+    /// <see cref="PolynomialScales"/>); see <see cref="EvaluatePolynomial"/>.
     /// </summary>
     public virtual void Sigmoid(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits) =>
         EvaluatePolynomial(count, x, y, fracBits, PondPolynomials.Sigmoid);
 
     /// <summary>
     /// Evaluates p(x) = sum_k (c_k s^k) u^k with u = x / s: u is x's own encoding read with
-    /// ScaleLog2 more fractional bits, rescaled to <see cref="PolynomialFracBits"/>; the needed powers
+    /// ScaleLog2 more fractional bits, rescaled to F_p (<see cref="PolynomialScales"/>); the needed powers
     /// are built level by level (level l holds the powers in (2^(l-1), 2^l], each the product of
     /// u^(2^(l-1)) and a lower power), each level one batched Beaver product and one truncation;
-    /// the terms are summed at 48 fractional bits and truncated to <paramref name="fracBits"/>.
+    /// the terms are summed at F_p + F_c fractional bits and truncated to <paramref name="fracBits"/>.
     /// y may be the same span as x.
     /// </summary>
     /// <remarks>
     /// Rounds: ceil(log2 degree) products, plus one per truncation with the helper method (ReLU: 3
     /// products; sigmoid: 4). Bytes per element: 16 per server per computed power (ReLU 4, sigmoid 7)
     /// and 8 per truncated value with the helper method; offline 8 per power (+16 per helper truncation).
-    /// Accuracy: within 2^-f + 2^-14 of p(x) on the accurate range, and equal to p(x) up to that
-    /// error while every power u^k and p(x) stay below 2^14 in magnitude; beyond that (|x| above
-    /// about 28 for ReLU, 19 for sigmoid) the fixed-point values wrap and the result is arbitrary.
+    /// Accuracy: within <see cref="PolynomialErrorBound"/> of p(x) (about 2^-f + 2^-13 for ReLU on
+    /// [-14, 14] with helper truncation) as long as every product of powers stays below 2^62 at
+    /// 2 F_p fractional bits and p(x) below 2^62 at F_p + F_c; beyond that (with helper truncation:
+    /// |x| above about 32 for ReLU, 23 for sigmoid; with local truncation 123 and 80) the values
+    /// wrap and the result is arbitrary. docs/PROTOCOLS.md tabulates both.
     /// Security: only Beaver products and truncations, each masked as documented there.
     /// </remarks>
     private protected void EvaluatePolynomial(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits, PondPolynomial polynomial)
     {
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
-        if ((uint)fracBits > PolynomialFracBits)
+        var method = PolynomialTruncation;
+        var (fp, fc) = PolynomialScales(method);
+        if ((uint)fracBits > fp)
         {
-            throw new ArgumentOutOfRangeException(nameof(fracBits), $"{Name}: {polynomial.Name} supports 0 to {PolynomialFracBits} fractional bits, got {fracBits}");
+            throw new ArgumentOutOfRangeException(nameof(fracBits), $"{Name}: {polynomial.Name} with {method} truncation supports 0 to {fp} fractional bits, got {fracBits}");
         }
 
         using var op = Stats.Enter(operation: polynomial.Name);
         var plan = PowerPlan.For(polynomial);
-        var method = PolynomialTruncation;
         var inputBits = fracBits + polynomial.ScaleLog2;
-        var preTruncate = Math.Max(0, inputBits - PolynomialFracBits);
-        var finalBits = PolynomialFracBits + CoefficientFracBits - fracBits;
-        if (!TryAcquire(polynomial.Name, d => DealPolynomial(d, count, plan, method, preTruncate, finalBits), out var m))
+        var preTruncate = Math.Max(0, inputBits - fp);
+        var finalBits = fp + fc - fracBits;
+        if (!TryAcquire(polynomial.Name, d => DealPolynomial(d, count, plan, method, fp, preTruncate, finalBits), out var m))
         {
             return;
         }
@@ -67,7 +111,7 @@ public abstract partial class Protocol
         }
         else
         {
-            RingOps.ShiftLeft(x, PolynomialFracBits - inputBits, u);
+            RingOps.ShiftLeft(x, fp - inputBits, u);
         }
 
         powers[1] = u;
@@ -88,7 +132,7 @@ public abstract partial class Protocol
             }
 
             MulCore(n, left, right, left, m.Next<TripleMaterial>());
-            TruncateCore(n, left, left, PolynomialFracBits, method, m);
+            TruncateCore(n, left, left, fp, method, m);
             for (var p = 0; p < level.Length; p++)
             {
                 powers[level[p].Power] = HoldsShares ? left.AsSpan(p * count, count).ToArray() : [];
@@ -102,7 +146,7 @@ public abstract partial class Protocol
         }
 
         var sum = new ulong[count];
-        var constant = FixedPoint.Encode<ulong>(polynomial.Scaled[0], PolynomialFracBits + CoefficientFracBits);
+        var constant = FixedPoint.Encode<ulong>(polynomial.Scaled[0], fp + fc);
         if (Role == PartyId.Server0)
         {
             sum.AsSpan().Fill(constant);
@@ -115,7 +159,7 @@ public abstract partial class Protocol
                 continue;
             }
 
-            var c = FixedPoint.Encode<ulong>(polynomial.Scaled[k], CoefficientFracBits);
+            var c = FixedPoint.Encode<ulong>(polynomial.Scaled[k], fc);
             var pk = powers[k];
             for (var i = 0; i < count; i++)
             {
@@ -126,7 +170,7 @@ public abstract partial class Protocol
         TruncateCore(count, sum, y, finalBits, method, m);
     }
 
-    private static CompositeMaterial DealPolynomial(Dealer d, int count, PowerPlan plan, TruncationMethod method, int preTruncate, int finalBits)
+    private static CompositeMaterial DealPolynomial(Dealer d, int count, PowerPlan plan, TruncationMethod method, int fp, int preTruncate, int finalBits)
     {
         var parts = new List<Material>();
         if (preTruncate > 0 && method == TruncationMethod.Helper)
@@ -139,7 +183,7 @@ public abstract partial class Protocol
             parts.Add(d.Triple(level.Length * count));
             if (method == TruncationMethod.Helper)
             {
-                parts.Add(d.Truncation(level.Length * count, PolynomialFracBits));
+                parts.Add(d.Truncation(level.Length * count, fp));
             }
         }
 
