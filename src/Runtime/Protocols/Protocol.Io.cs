@@ -13,6 +13,11 @@ public abstract partial class Protocol
     public void ReceiveInput(IChannel? provider, int count, Span<ulong> share)
     {
         Check(count, share, nameof(share));
+        if (!HoldsShares)
+        {
+            return;
+        }
+
         using var op = Stats.Enter(Phase.Online, operation: "input");
         ReceiveShare(provider, share);
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mpc.Runtime.Crypto;
 using Mpc.Runtime.Kernels;
 
@@ -12,17 +13,18 @@ namespace Mpc.Runtime.Protocols;
 /// </summary>
 internal static class Sampling
 {
-    // Bytes below 201 = 3 * 67 map uniformly onto Z_67 by % 67; below 198 = 3 * 66 onto 1..66.
-    private const int ZpAcceptBelow = 3 * Zp.P;
-    private const int ZpNonZeroAcceptBelow = 3 * (Zp.P - 1);
+    private const byte Reject = 0xFF;
+
+    // Bytes below 201 = 3 * 67 map uniformly onto Z_67 by % 67; below 198 = 3 * 66 onto 1..66 by 1 + % 66.
+    // The tables have 256 entries, so indexing them by a byte needs no bounds check.
+    private static readonly byte[] ZpTable = RejectionTable(3 * Zp.P, Zp.P, 0);
+    private static readonly byte[] ZpNonZeroTable = RejectionTable(3 * (Zp.P - 1), Zp.P - 1, 1);
 
     /// <summary>Uniform elements of Z_67 (rejection sampling on bytes, unbiased).</summary>
-    public static void FillZp(AesPrg prg, Span<byte> destination) =>
-        FillByRejection(prg, destination, ZpAcceptBelow, Zp.P, 0);
+    public static void FillZp(AesPrg prg, Span<byte> destination) => FillByRejection(prg, destination, ZpTable);
 
     /// <summary>Uniform elements of Z_67^* = {1, ..., 66}.</summary>
-    public static void FillZpNonZero(AesPrg prg, Span<byte> destination) =>
-        FillByRejection(prg, destination, ZpNonZeroAcceptBelow, Zp.P - 1, 1);
+    public static void FillZpNonZero(AesPrg prg, Span<byte> destination) => FillByRejection(prg, destination, ZpNonZeroTable);
 
     /// <summary>Uniform elements of Z_(2^64 - 1): the one 64-bit value outside the ring is redrawn.</summary>
     public static void FillOdd(AesPrg prg, Span<ulong> destination)
@@ -78,36 +80,53 @@ internal static class Sampling
     }
 
     /// <summary>
-    /// Consumes the stream in chunks sized by the number of values still missing, keeping bytes
-    /// below <paramref name="acceptBelow"/> and mapping them to <c>offset + b % modulus</c>.
+    /// Consumes the stream in chunks sized by the number of values still missing, keeping, in order,
+    /// the bytes the table maps to a value (values are below 128, <see cref="Reject"/> is not). The
+    /// compaction is branchless: every mapped byte is written and the write position advances only
+    /// for accepted ones, so the unpredictable accept/reject decision costs no mispredictions.
     /// </summary>
-    private static void FillByRejection(AesPrg prg, Span<byte> destination, int acceptBelow, int modulus, int offset)
+    private static void FillByRejection(AesPrg prg, Span<byte> destination, byte[] table)
     {
         var filled = 0;
-        var chunk = ArrayPool<byte>.Shared.Rent(Math.Max(64, destination.Length + (destination.Length >> 2) + 16));
+        var capacity = Math.Max(64, destination.Length + (destination.Length >> 2) + 16);
+        var raw = ArrayPool<byte>.Shared.Rent(capacity);
+        var accepted = ArrayPool<byte>.Shared.Rent(capacity);
         try
         {
             while (filled < destination.Length)
             {
                 var missing = destination.Length - filled;
-                var draw = chunk.AsSpan(0, Math.Min(chunk.Length, missing + (missing >> 2) + 16));
+                var draw = raw.AsSpan(0, Math.Min(capacity, missing + (missing >> 2) + 16));
                 prg.Fill(draw);
+                var kept = 0;
+                ref var map = ref table[0];
                 foreach (var b in draw)
                 {
-                    if (b < acceptBelow)
-                    {
-                        destination[filled++] = (byte)(offset + (b % modulus));
-                        if (filled == destination.Length)
-                        {
-                            break;
-                        }
-                    }
+                    var v = Unsafe.Add(ref map, b);
+                    accepted[kept] = v;
+                    kept += (v >> 7) ^ 1;
                 }
+
+                var take = Math.Min(kept, missing);
+                accepted.AsSpan(0, take).CopyTo(destination[filled..]);
+                filled += take;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<byte>.Shared.Return(accepted);
         }
+    }
+
+    private static byte[] RejectionTable(int acceptBelow, int modulus, int offset)
+    {
+        var table = new byte[256];
+        for (var b = 0; b < 256; b++)
+        {
+            table[b] = b < acceptBelow ? (byte)(offset + (b % modulus)) : Reject;
+        }
+
+        return table;
     }
 }

@@ -128,11 +128,21 @@ public sealed partial class SecureNN
     /// </summary>
     private void SendMaskedBits(int n, ReadOnlySpan<byte> bits, BitMasks masks, Span<ulong> opened)
     {
+        var packed = Role == PartyId.Helper ? new ulong[BitPacking.PackedLength(n)] : [];
         if (Role == PartyId.Helper)
         {
-            var packed = new ulong[BitPacking.PackedLength(n)];
             BitPacking.Pack(bits, packed);
-            RingOps.Xor<ulong>(packed, masks.PackedMask, packed);
+        }
+
+        SendMaskedPackedBits(packed, masks, opened);
+    }
+
+    /// <summary>As <see cref="SendMaskedBits"/> for bits the helper already holds packed (overwritten with the masked bits).</summary>
+    private void SendMaskedPackedBits(Span<ulong> packed, BitMasks masks, Span<ulong> opened)
+    {
+        if (Role == PartyId.Helper)
+        {
+            RingOps.Xor(packed, masks.PackedMask, packed);
             Context.Peer(PartyId.Server0).Send(packed);
             Context.Peer(PartyId.Server1).Send(packed);
         }

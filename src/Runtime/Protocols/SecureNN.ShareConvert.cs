@@ -47,25 +47,21 @@ public sealed partial class SecureNN
         Stats.Round();
         var wraps = isHelper ? [] : new byte[n];
         ulong[] x = [];
-        byte[] xBitValues = [], deltaValues = [];
+        byte[] deltaValues = [];
         if (isHelper)
         {
             var t0 = new ulong[n];
             var t1 = new ulong[n];
             Context.Peer(PartyId.Server0).Receive(t0);
             Context.Peer(PartyId.Server1).Receive(t1);
+            // x itself is the packed form of its 64 bits (bit k of value i is packed bit 64 i + k).
             x = new ulong[n];
-            xBitValues = new byte[64 * n];
             deltaValues = new byte[n];
             for (var i = 0; i < n; i++)
             {
                 var v = t0[i] + t1[i];
                 x[i] = v;
                 deltaValues[i] = v < t0[i] ? (byte)1 : (byte)0;
-                for (var k = 0; k < 64; k++)
-                {
-                    xBitValues[(64 * i) + k] = (byte)((v >> k) & 1);
-                }
             }
         }
         else
@@ -84,7 +80,7 @@ public sealed partial class SecureNN
         Stats.Round();
         var openedBits = isHelper ? [] : new ulong[n];
         var openedDelta = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
-        SendMaskedBits(64 * n, xBitValues, m.XBits, openedBits);
+        SendMaskedPackedBits(x, m.XBits, openedBits);
         SendMaskedBits(n, deltaValues, m.Delta, openedDelta);
         var xBits = isHelper ? [] : new byte[64 * n];
         var delta = isHelper ? [] : new ulong[n];
