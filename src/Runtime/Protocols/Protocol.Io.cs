@@ -73,6 +73,7 @@ public abstract partial class Protocol
         }
 
         receiver.Send<ulong>(masked);
+        Stats.RecordSent(8 * count);
     }
 
     private void ReceiveShare(IChannel? from, Span<ulong> share)
@@ -89,10 +90,12 @@ public abstract partial class Protocol
             from.Receive(seed);
             new AesPrg(seed).Fill(share);
             seed.Clear();
+            Stats.RecordReceived(AesPrg.SeedLength);
         }
         else
         {
             from.Receive(share);
+            Stats.RecordReceived(8 * share.Length);
         }
     }
 }

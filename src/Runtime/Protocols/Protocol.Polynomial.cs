@@ -170,6 +170,9 @@ public abstract partial class Protocol
         TruncateCore(count, sum, y, finalBits, method, m);
     }
 
+    /// <summary>How many powers each level of a polynomial's evaluation computes (one batched product per level).</summary>
+    internal static int[] PowerLevels(PondPolynomial polynomial) => [.. PowerPlan.For(polynomial).Levels.Select(l => l.Length)];
+
     private static CompositeMaterial DealPolynomial(Dealer d, int count, PowerPlan plan, TruncationMethod method, int fp, int preTruncate, int finalBits)
     {
         var parts = new List<Material>();
