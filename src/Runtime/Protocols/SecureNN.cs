@@ -30,8 +30,8 @@ public sealed partial class SecureNN : Protocol
     /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1, for x in [-2^62, 2^62): 1 - msb of
     /// ShareConvert(2x) (doubling makes the value even, so never 2^64 - 1, and keeps the sign while
     /// |x| &lt; 2^62). Rounds: 8 (ShareConvert 4, ComputeMSB 4). Bytes per element: see
-    /// <see cref="ShareConvert"/> and <see cref="ComputeMsb"/> (online: 160 per server and 8.25 to each
-    /// server from the helper, i.e. 66 bits; offline: 168 to server1).
+    /// <see cref="ShareConvert"/> and <see cref="ComputeMsb"/> (online: 160 per server and 67 bits from the
+    /// helper to each server; offline: 168 to server1).
     /// </summary>
     public void DRelu(int count, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
@@ -47,7 +47,7 @@ public sealed partial class SecureNN : Protocol
     /// <summary>
     /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact, for x in [-2^62, 2^62);
     /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9. Bytes per
-    /// element: online 176 per server and 8.25 from the helper to each server; offline 176 to server1.
+    /// element: online 176 per server and 67 bits from the helper to each server; offline 176 to server1.
     /// </summary>
     public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
     {
