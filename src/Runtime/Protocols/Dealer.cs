@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Mpc.Runtime.Kernels;
 using Mpc.Runtime.Net;
 
@@ -25,125 +26,74 @@ internal sealed class Dealer(PartyContext context)
 
     private PartyId Role => _context.Role;
 
-    /// <summary>Linear layer masks: A uniform (one PRG share per server), C = lin(A, B) for the handle's fixed B.</summary>
+    /// <summary>Linear layer masks: A chosen by the helper (<see cref="Chosen{T, TRing}"/>), C = lin(A, B) for the handle's fixed B.</summary>
     public LinearMaterial Linear(LinearHandle handle)
     {
+        var a = Chosen<ulong, RingZ2>(handle.InputLength);
+        ulong[] c = [];
         if (Role == PartyId.Helper)
         {
-            var a = new ulong[handle.InputLength];
-            var a1 = new ulong[handle.InputLength];
-            _context.PairPrg(PartyId.Server0).Fill<ulong>(a);
-            _context.PairPrg(PartyId.Server1).Fill<ulong>(a1);
-            RingOps.Add<ulong>(a, a1, a);
-            var c = new ulong[handle.OutputLength];
+            c = new ulong[handle.OutputLength];
             handle.Apply(a, handle.HelperB, c, accumulate: false);
-            DealRing(handle.OutputLength, c, []);
-            return new LinearMaterial([], []);
+            a = [];
         }
 
-        var share = new ulong[handle.InputLength];
-        _context.PairPrg(PartyId.Helper).Fill<ulong>(share);
-        var cShare = new ulong[handle.OutputLength];
-        DealRing(handle.OutputLength, [], cShare);
-        return new LinearMaterial(share, cShare);
+        return new LinearMaterial(a, Deal<ulong, RingZ2>(handle.OutputLength, c));
     }
 
-    /// <summary>Elementwise Beaver triple: A, B uniform (one PRG share each per server), C = A * B.</summary>
+    /// <summary>Elementwise Beaver triple: A and B chosen by the helper, C = A * B dealt.</summary>
     public TripleMaterial Triple(int n)
     {
+        var a = Chosen<ulong, RingZ2>(n);
+        var b = Chosen<ulong, RingZ2>(n);
         if (Role == PartyId.Helper)
         {
-            var a = new ulong[n];
-            var b = new ulong[n];
-            var t = new ulong[n];
-            var p0 = _context.PairPrg(PartyId.Server0);
-            var p1 = _context.PairPrg(PartyId.Server1);
-            p0.Fill<ulong>(a);
-            p0.Fill<ulong>(b);
-            p1.Fill<ulong>(t);
-            RingOps.Add<ulong>(a, t, a);
-            p1.Fill<ulong>(t);
-            RingOps.Add<ulong>(b, t, b);
             RingOps.Mul<ulong>(a, b, a);
-            DealRing(n, a, []);
+            Deal<ulong, RingZ2>(n, a);
             return new TripleMaterial([], [], []);
         }
 
-        var prg = _context.PairPrg(PartyId.Helper);
-        var aShare = new ulong[n];
-        var bShare = new ulong[n];
-        prg.Fill<ulong>(aShare);
-        prg.Fill<ulong>(bShare);
-        var cShare = new ulong[n];
-        DealRing(n, [], cShare);
-        return new TripleMaterial(aShare, bShare, cShare);
+        return new TripleMaterial(a, b, Deal<ulong, RingZ2>(n, []));
     }
 
-    /// <summary>Truncation masks: r uniform (one PRG share per server), shares of r &gt;&gt; d and msb(r) (one message of 2n words).</summary>
+    /// <summary>Truncation masks: r chosen by the helper, shares of r &gt;&gt; d and msb(r) dealt in one message of 2n words.</summary>
     public TruncationMaterial Truncation(int n, int bits)
     {
+        var r = Chosen<ulong, RingZ2>(n);
+        ulong[] derived = [];
         if (Role == PartyId.Helper)
         {
-            var r = new ulong[n];
-            var r1 = new ulong[n];
-            _context.PairPrg(PartyId.Server0).Fill<ulong>(r);
-            _context.PairPrg(PartyId.Server1).Fill<ulong>(r1);
-            RingOps.Add<ulong>(r, r1, r);
-            var derived = new ulong[2 * n];
+            derived = new ulong[2 * n];
             for (var i = 0; i < n; i++)
             {
                 derived[i] = r[i] >> bits;
                 derived[n + i] = r[i] >> 63;
             }
 
-            DealRing(2 * n, derived, []);
+            Deal<ulong, RingZ2>(2 * n, derived);
             return new TruncationMaterial([], [], []);
         }
 
-        var share = new ulong[n];
-        _context.PairPrg(PartyId.Helper).Fill<ulong>(share);
-        var both = new ulong[2 * n];
-        DealRing(2 * n, [], both);
-        return new TruncationMaterial(share, both[..n], both[n..]);
+        var both = Deal<ulong, RingZ2>(2 * n, []);
+        return new TruncationMaterial(r, both[..n], both[n..]);
     }
 
     /// <summary>n mask bits known to the helper only (private PRG), shared to the servers over <paramref name="ring"/>.</summary>
     public BitMasks Masks(int n, ShareRing ring)
     {
+        ulong[] packed = [];
         if (Role == PartyId.Helper)
         {
-            var packed = new ulong[BitPacking.PackedLength(n)];
+            packed = new ulong[BitPacking.PackedLength(n)];
             Sampling.FillPackedBits(_context.Own, n, packed);
-            var bits = new byte[n];
-            BitPacking.Unpack(packed, bits);
-            if (ring == ShareRing.Prime)
-            {
-                DealPrime(n, bits, []);
-            }
-            else
-            {
-                var values = new ulong[n];
-                for (var i = 0; i < n; i++)
-                {
-                    values[i] = bits[i];
-                }
-
-                DealRingOrOdd(ring, n, values, []);
-            }
-
-            return new BitMasks([], [], packed);
         }
 
-        if (ring == ShareRing.Prime)
+        return ring switch
         {
-            var primeShares = new byte[n];
-            DealPrime(n, [], primeShares);
-            return new BitMasks([], primeShares, []);
-        }
-
-        var shares = new ulong[n];
-        DealRingOrOdd(ring, n, [], shares);
-        return new BitMasks(shares, [], []);
+            ShareRing.Prime => new BitMasks([], DealBits<byte, RingZ67>(n, packed), packed),
+            ShareRing.Odd => new BitMasks(DealBits<ulong, RingOdd>(n, packed), [], packed),
+            _ => new BitMasks(DealBits<ulong, RingZ2>(n, packed), [], packed),
+        };
     }
 
     /// <summary>PrivateCompare's common randomness, from the server0-server1 PRG (the helper gets empty arrays).</summary>
@@ -208,38 +158,30 @@ internal sealed class Dealer(PartyContext context)
     /// <summary>ComputeMSB's randomness (see <see cref="MsbMaterial"/>).</summary>
     public MsbMaterial Msb(int n)
     {
-        ulong[] x = [], xLsb = [];
-        byte[] xBits = [], beta = [];
+        var x = Chosen<ulong, RingOdd>(n);
+        byte[] bits = [], beta = [];
+        ulong[] lsb = [];
         if (Role == PartyId.Helper)
         {
-            var x0 = new ulong[n];
-            var x1 = new ulong[n];
-            Sampling.FillOdd(_context.PairPrg(PartyId.Server0), x0);
-            Sampling.FillOdd(_context.PairPrg(PartyId.Server1), x1);
-            var bits = new byte[64 * n];
-            var lsb = new ulong[n];
+            bits = new byte[64 * n];
+            lsb = new ulong[n];
             for (var i = 0; i < n; i++)
             {
-                var v = OddRing.Add(x0[i], x1[i]);
                 for (var k = 0; k < 64; k++)
                 {
-                    bits[(64 * i) + k] = (byte)((v >> k) & 1);
+                    bits[(64 * i) + k] = (byte)((x[i] >> k) & 1);
                 }
 
-                lsb[i] = v & 1;
+                lsb[i] = x[i] & 1;
             }
 
-            DealPrime(64 * n, bits, []);
-            DealRing(n, lsb, []);
+            x = [];
         }
-        else
+
+        var xBits = Deal<byte, RingZ67>(64 * n, bits);
+        var xLsb = Deal<ulong, RingZ2>(n, lsb);
+        if (Role != PartyId.Helper)
         {
-            x = new ulong[n];
-            Sampling.FillOdd(_context.PairPrg(PartyId.Helper), x);
-            xBits = new byte[64 * n];
-            DealPrime(64 * n, [], xBits);
-            xLsb = new ulong[n];
-            DealRing(n, [], xLsb);
             beta = new byte[n];
             Sampling.FillBits(_context.PairPrg(_context.OtherServer), beta);
         }
@@ -250,86 +192,77 @@ internal sealed class Dealer(PartyContext context)
         return new MsbMaterial(x, xBits, xLsb, beta, compare, betaPrime, triple);
     }
 
-    private void DealRingOrOdd(ShareRing ring, int n, ReadOnlySpan<ulong> values, Span<ulong> share)
+    /// <summary>
+    /// n uniform values the helper chooses without sending anything: on the helper the values, the
+    /// sum of one draw from each server's stream; on server j its share, its own draw.
+    /// </summary>
+    public T[] Chosen<T, TRing>(int n)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
     {
-        if (ring == ShareRing.Odd)
+        var values = new T[n];
+        if (Role == PartyId.Helper)
         {
-            DealOdd(n, values, share);
+            var other = new T[n];
+            TRing.Fill(_context.PairPrg(PartyId.Server0), values);
+            TRing.Fill(_context.PairPrg(PartyId.Server1), other);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = TRing.Add(values[i], other[i]);
+            }
         }
         else
         {
-            DealRing(n, values, share);
+            TRing.Fill(_context.PairPrg(PartyId.Helper), values);
         }
+
+        return values;
     }
 
-    /// <summary>Shares over Z_2^64 of n values the helper knows: server0's from the PRG, server1's = value - server0's (one message).</summary>
-    private void DealRing(int n, ReadOnlySpan<ulong> values, Span<ulong> share)
+    /// <summary>
+    /// Shares of n values the helper knows (<paramref name="values"/> on the helper, empty on the
+    /// servers): server0's share is its next draw from the server0-helper stream, server1's the value
+    /// minus that, sent by the helper (one message). Returns this server's share (empty on the helper).
+    /// </summary>
+    private T[] Deal<T, TRing>(int n, ReadOnlySpan<T> values)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
     {
         HelperSent = true;
         switch (Role)
         {
             case PartyId.Helper:
-                var correction = new ulong[n];
-                _context.PairPrg(PartyId.Server0).Fill<ulong>(correction);
-                RingOps.Sub(values, correction, correction);
-                _context.Peer(PartyId.Server1).Send(correction);
-                break;
-            case PartyId.Server0:
-                _context.PairPrg(PartyId.Helper).Fill(share);
-                break;
-            default:
-                _context.Peer(PartyId.Helper).Receive(share);
-                break;
-        }
-    }
-
-    /// <summary>As <see cref="DealRing"/> over Z_(2^64 - 1).</summary>
-    private void DealOdd(int n, ReadOnlySpan<ulong> values, Span<ulong> share)
-    {
-        HelperSent = true;
-        switch (Role)
-        {
-            case PartyId.Helper:
-                var correction = new ulong[n];
-                Sampling.FillOdd(_context.PairPrg(PartyId.Server0), correction);
+                var correction = new T[n];
+                TRing.Fill(_context.PairPrg(PartyId.Server0), correction);
                 for (var i = 0; i < n; i++)
                 {
-                    correction[i] = OddRing.Sub(values[i], correction[i]);
+                    correction[i] = TRing.Sub(values[i], correction[i]);
                 }
 
-                _context.Peer(PartyId.Server1).Send(correction);
-                break;
+                _context.Peer(PartyId.Server1).Send(MemoryMarshal.AsBytes(correction.AsSpan()));
+                return [];
             case PartyId.Server0:
-                Sampling.FillOdd(_context.PairPrg(PartyId.Helper), share);
-                break;
+                var share0 = new T[n];
+                TRing.Fill(_context.PairPrg(PartyId.Helper), share0);
+                return share0;
             default:
-                _context.Peer(PartyId.Helper).Receive(share);
-                break;
+                var share1 = new T[n];
+                _context.Peer(PartyId.Helper).Receive(MemoryMarshal.AsBytes(share1.AsSpan()));
+                return share1;
         }
     }
 
-    /// <summary>As <see cref="DealRing"/> over Z_67, one byte per element.</summary>
-    private void DealPrime(int n, ReadOnlySpan<byte> values, Span<byte> share)
+    /// <summary>Deals the helper's packed bits (empty on the servers) as values of <typeparamref name="TRing"/>.</summary>
+    private T[] DealBits<T, TRing>(int n, ulong[] packed)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
     {
-        HelperSent = true;
-        switch (Role)
+        var values = Role == PartyId.Helper ? new T[n] : [];
+        for (var i = 0; i < values.Length; i++)
         {
-            case PartyId.Helper:
-                var correction = new byte[n];
-                Sampling.FillZp(_context.PairPrg(PartyId.Server0), correction);
-                for (var i = 0; i < n; i++)
-                {
-                    correction[i] = Zp.Sub(values[i], correction[i]);
-                }
-
-                _context.Peer(PartyId.Server1).Send(correction);
-                break;
-            case PartyId.Server0:
-                Sampling.FillZp(_context.PairPrg(PartyId.Helper), share);
-                break;
-            default:
-                _context.Peer(PartyId.Helper).Receive(share);
-                break;
+            values[i] = TRing.FromBit((packed[i >> 6] >> (i & 63)) & 1);
         }
+
+        return Deal<T, TRing>(n, values);
     }
 }

@@ -117,19 +117,14 @@ public abstract partial class Protocol
 
         using var phase = Stats.Enter(Phase.ModelLoad, operation: "prepare");
         Stats.Round();
+        // B is chosen by the helper: the helper gets B = B_0 + B_1, server j its share B_j.
+        var bShare = _dealer.Chosen<ulong, RingZ2>(handle.WeightLength);
         if (Role == PartyId.Helper)
         {
-            var b = new ulong[handle.WeightLength];
-            var b1 = new ulong[handle.WeightLength];
-            Context.PairPrg(PartyId.Server0).Fill<ulong>(b);
-            Context.PairPrg(PartyId.Server1).Fill<ulong>(b1);
-            RingOps.Add<ulong>(b, b1, b);
-            handle.HelperB = b;
+            handle.HelperB = bShare;
             return handle;
         }
 
-        var bShare = new ulong[handle.WeightLength];
-        Context.PairPrg(PartyId.Helper).Fill<ulong>(bShare);
         var f = new ulong[handle.WeightLength];
         var other = new ulong[handle.WeightLength];
         RingOps.Sub(weightShare, bShare, f);
