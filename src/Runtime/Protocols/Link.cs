@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Mpc.Runtime.Kernels;
 using Mpc.Runtime.Net;
 
 namespace Mpc.Runtime.Protocols;
@@ -39,12 +38,4 @@ public sealed class Link
     public void Send(ReadOnlySpan<ulong> values) => Send(MemoryMarshal.AsBytes(values));
 
     public void Receive(Span<ulong> destination) => Receive(MemoryMarshal.AsBytes(destination));
-
-    /// <summary>Sends 0/1 bytes as packed bits: <c>ceil(n / 64)</c> words.</summary>
-    public void SendBits(ReadOnlySpan<byte> bits)
-    {
-        var packed = new ulong[BitPacking.PackedLength(bits.Length)];
-        BitPacking.Pack(bits, packed);
-        Send(packed);
-    }
 }
