@@ -1,0 +1,268 @@
+using System.Runtime.InteropServices;
+using Mpc.Runtime.Kernels;
+using Mpc.Runtime.Net;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// Produces the correlated randomness of every protocol operation (see <see cref="Material"/>).
+/// All three parties run the same method with the same sizes; each does its part:
+/// whatever a server's share can be derived from the PRG it shares with the helper is derived
+/// (no message), and the helper sends server1 only the corrections that cannot be derived.
+/// Nothing here depends on the input, so it is the offline phase.
+/// </summary>
+/// <remarks>
+/// Security: server0's share of any dealt value is a fresh PRG output that server1 does not know,
+/// so server1's share (value minus server0's) is uniform to server1; server0 receives nothing.
+/// Helper-chosen values (A, B, x, r) are sums of two PRG outputs, one per server, so neither server
+/// learns them. The helper learns nothing it does not choose itself.
+/// </remarks>
+internal sealed class Dealer(PartyContext context)
+{
+    private readonly PartyContext _context = context;
+
+    /// <summary>True once this dealing has sent (or, on a server, will have received) a message from the helper.</summary>
+    public bool HelperSent { get; set; }
+
+    private PartyId Role => _context.Role;
+
+    /// <summary>Linear layer masks: A chosen by the helper (<see cref="Chosen{T, TRing}"/>), C = lin(A, B) for the handle's fixed B.</summary>
+    public LinearMaterial Linear(LinearHandle handle)
+    {
+        var a = Chosen<ulong, RingZ2>(handle.InputLength);
+        ulong[] c = [];
+        if (Role == PartyId.Helper)
+        {
+            c = new ulong[handle.OutputLength];
+            handle.Apply(a, handle.HelperB, c, accumulate: false);
+            a = [];
+        }
+
+        return new LinearMaterial(a, Deal<ulong, RingZ2>(handle.OutputLength, c));
+    }
+
+    /// <summary>Elementwise Beaver triple: A and B chosen by the helper, C = A * B dealt.</summary>
+    public TripleMaterial Triple(int n)
+    {
+        var a = Chosen<ulong, RingZ2>(n);
+        var b = Chosen<ulong, RingZ2>(n);
+        if (Role == PartyId.Helper)
+        {
+            RingOps.Mul<ulong>(a, b, a);
+            Deal<ulong, RingZ2>(n, a);
+            return new TripleMaterial([], [], []);
+        }
+
+        return new TripleMaterial(a, b, Deal<ulong, RingZ2>(n, []));
+    }
+
+    /// <summary>Truncation masks: r chosen by the helper, shares of r &gt;&gt; d and msb(r) dealt in one message of 2n words.</summary>
+    public TruncationMaterial Truncation(int n, int bits)
+    {
+        var r = Chosen<ulong, RingZ2>(n);
+        ulong[] derived = [];
+        if (Role == PartyId.Helper)
+        {
+            derived = new ulong[2 * n];
+            for (var i = 0; i < n; i++)
+            {
+                derived[i] = r[i] >> bits;
+                derived[n + i] = r[i] >> 63;
+            }
+
+            Deal<ulong, RingZ2>(2 * n, derived);
+            return new TruncationMaterial([], [], []);
+        }
+
+        var both = Deal<ulong, RingZ2>(2 * n, []);
+        return new TruncationMaterial(r, both[..n], both[n..]);
+    }
+
+    /// <summary>n mask bits known to the helper only (private PRG), shared to the servers over <paramref name="ring"/>.</summary>
+    public BitMasks Masks(int n, ShareRing ring)
+    {
+        ulong[] packed = [];
+        if (Role == PartyId.Helper)
+        {
+            packed = new ulong[BitPacking.PackedLength(n)];
+            Sampling.FillPackedBits(_context.Own, n, packed);
+        }
+
+        return ring switch
+        {
+            ShareRing.Prime => new BitMasks([], DealBits<byte, RingZ67>(n, packed), packed),
+            ShareRing.Odd => new BitMasks(DealBits<ulong, RingOdd>(n, packed), [], packed),
+            _ => new BitMasks(DealBits<ulong, RingZ2>(n, packed), [], packed),
+        };
+    }
+
+    /// <summary>PrivateCompare's common randomness, from the server0-server1 PRG (the helper gets empty arrays).</summary>
+    public CompareRandomness Compare(int n)
+    {
+        if (Role == PartyId.Helper)
+        {
+            return new CompareRandomness([], [], []);
+        }
+
+        var prg = _context.PairPrg(_context.OtherServer);
+        var s = new byte[64 * n];
+        var u = new byte[64 * n];
+        var rotations = new byte[n];
+        Sampling.FillZpNonZero(prg, s);
+        Sampling.FillZp(prg, u);
+        prg.Fill(rotations);
+        for (var i = 0; i < n; i++)
+        {
+            rotations[i] &= 63;
+        }
+
+        return new CompareRandomness(s, u, rotations);
+    }
+
+    /// <summary>ShareConvert's randomness (see <see cref="ShareConvertMaterial"/>).</summary>
+    public ShareConvertMaterial ShareConvert(int n)
+    {
+        ulong[] r = [], rShare = [];
+        byte[] alpha = [], eta = [];
+        if (Role != PartyId.Helper)
+        {
+            var prg = _context.PairPrg(_context.OtherServer);
+            var r0 = new ulong[n];
+            r = new ulong[n];
+            prg.Fill<ulong>(r0);
+            // r = 0 would make PrivateCompare's threshold r - 1 wrap; excluding it costs 2^-64 statistical distance.
+            Sampling.FillNonZero(prg, r);
+            alpha = new byte[n];
+            rShare = Role == PartyId.Server0 ? r0 : new ulong[n];
+            for (var i = 0; i < n; i++)
+            {
+                var r1 = r[i] - r0[i];
+                alpha[i] = r[i] < r0[i] ? (byte)1 : (byte)0;
+                if (Role == PartyId.Server1)
+                {
+                    rShare[i] = r1;
+                }
+            }
+
+            eta = new byte[n];
+            Sampling.FillBits(prg, eta);
+        }
+
+        var compare = Compare(n);
+        var xBits = Masks(64 * n, ShareRing.Prime);
+        var delta = Masks(n, ShareRing.Odd);
+        var etaPrime = Masks(n, ShareRing.Odd);
+        return new ShareConvertMaterial(r, rShare, alpha, eta, compare, xBits, delta, etaPrime);
+    }
+
+    /// <summary>ComputeMSB's randomness (see <see cref="MsbMaterial"/>).</summary>
+    public MsbMaterial Msb(int n)
+    {
+        var x = Chosen<ulong, RingOdd>(n);
+        byte[] bits = [], beta = [];
+        ulong[] lsb = [];
+        if (Role == PartyId.Helper)
+        {
+            bits = new byte[64 * n];
+            lsb = new ulong[n];
+            for (var i = 0; i < n; i++)
+            {
+                for (var k = 0; k < 64; k++)
+                {
+                    bits[(64 * i) + k] = (byte)((x[i] >> k) & 1);
+                }
+
+                lsb[i] = x[i] & 1;
+            }
+
+            x = [];
+        }
+
+        var xBits = Deal<byte, RingZ67>(64 * n, bits);
+        var xLsb = Deal<ulong, RingZ2>(n, lsb);
+        if (Role != PartyId.Helper)
+        {
+            beta = new byte[n];
+            Sampling.FillBits(_context.PairPrg(_context.OtherServer), beta);
+        }
+
+        var compare = Compare(n);
+        var betaPrime = Masks(n, ShareRing.Ring);
+        var triple = Triple(n);
+        return new MsbMaterial(x, xBits, xLsb, beta, compare, betaPrime, triple);
+    }
+
+    /// <summary>
+    /// n uniform values the helper chooses without sending anything: on the helper the values, the
+    /// sum of one draw from each server's stream; on server j its share, its own draw.
+    /// </summary>
+    public T[] Chosen<T, TRing>(int n)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
+    {
+        var values = new T[n];
+        if (Role == PartyId.Helper)
+        {
+            var other = new T[n];
+            TRing.Fill(_context.PairPrg(PartyId.Server0), values);
+            TRing.Fill(_context.PairPrg(PartyId.Server1), other);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = TRing.Add(values[i], other[i]);
+            }
+        }
+        else
+        {
+            TRing.Fill(_context.PairPrg(PartyId.Helper), values);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Shares of n values the helper knows (<paramref name="values"/> on the helper, empty on the
+    /// servers): server0's share is its next draw from the server0-helper stream, server1's the value
+    /// minus that, sent by the helper (one message). Returns this server's share (empty on the helper).
+    /// </summary>
+    private T[] Deal<T, TRing>(int n, ReadOnlySpan<T> values)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
+    {
+        HelperSent = true;
+        switch (Role)
+        {
+            case PartyId.Helper:
+                var correction = new T[n];
+                TRing.Fill(_context.PairPrg(PartyId.Server0), correction);
+                for (var i = 0; i < n; i++)
+                {
+                    correction[i] = TRing.Sub(values[i], correction[i]);
+                }
+
+                _context.Peer(PartyId.Server1).Send(MemoryMarshal.AsBytes(correction.AsSpan()));
+                return [];
+            case PartyId.Server0:
+                var share0 = new T[n];
+                TRing.Fill(_context.PairPrg(PartyId.Helper), share0);
+                return share0;
+            default:
+                var share1 = new T[n];
+                _context.Peer(PartyId.Helper).Receive(MemoryMarshal.AsBytes(share1.AsSpan()));
+                return share1;
+        }
+    }
+
+    /// <summary>Deals the helper's packed bits (empty on the servers) as values of <typeparamref name="TRing"/>.</summary>
+    private T[] DealBits<T, TRing>(int n, ulong[] packed)
+        where T : unmanaged
+        where TRing : IDealtRing<T>
+    {
+        var values = Role == PartyId.Helper ? new T[n] : [];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TRing.FromBit((packed[i >> 6] >> (i & 63)) & 1);
+        }
+
+        return Deal<T, TRing>(n, values);
+    }
+}

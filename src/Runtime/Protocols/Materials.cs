@@ -1,0 +1,196 @@
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// One protocol operation's correlated randomness as held by one party: the input-independent part
+/// of the operation, produced by <see cref="Dealer"/> ahead of time (offline) or just before use
+/// (inline). Servers hold their shares; the helper holds only what it needs later (mask bits).
+/// </summary>
+internal abstract class Material
+{
+    public abstract string Operation { get; }
+
+    /// <summary>Memory held, for the preprocessing buffer's bound.</summary>
+    public abstract long Bytes { get; }
+
+    protected static long Size(ulong[] a) => 8L * a.Length;
+
+    protected static long Size(byte[] a) => a.Length;
+}
+
+/// <summary>Beaver masks for one linear layer with the fixed weight mask B: this server's A_j and C_j, C = lin(A, B).</summary>
+internal sealed class LinearMaterial(ulong[] a, ulong[] c) : Material
+{
+    public ulong[] A { get; } = a;
+
+    public ulong[] C { get; } = c;
+
+    public override string Operation => "linear";
+
+    public override long Bytes => Size(A) + Size(C);
+}
+
+/// <summary>An elementwise Beaver triple share: A_j, B_j, C_j with C = A * B.</summary>
+internal sealed class TripleMaterial(ulong[] a, ulong[] b, ulong[] c) : Material
+{
+    public ulong[] A { get; } = a;
+
+    public ulong[] B { get; } = b;
+
+    public ulong[] C { get; } = c;
+
+    public override string Operation => "multiply";
+
+    public override long Bytes => Size(A) + Size(B) + Size(C);
+}
+
+/// <summary>Helper-assisted truncation by d bits: shares of a uniform r, of r &gt;&gt; d and of msb(r).</summary>
+internal sealed class TruncationMaterial(ulong[] r, ulong[] shifted, ulong[] msb) : Material
+{
+    public ulong[] R { get; } = r;
+
+    public ulong[] Shifted { get; } = shifted;
+
+    public ulong[] Msb { get; } = msb;
+
+    public override string Operation => "truncate";
+
+    public override long Bytes => Size(R) + Size(Shifted) + Size(Msb);
+}
+
+/// <summary>The kinds of additive shares a dealt bit can be given in.</summary>
+internal enum ShareRing
+{
+    /// <summary>Z_2^64.</summary>
+    Ring,
+
+    /// <summary>Z_(2^64 - 1).</summary>
+    Odd,
+
+    /// <summary>Z_67 (bytes).</summary>
+    Prime,
+}
+
+/// <summary>
+/// Random mask bits c, uniform and known only to the helper, additively shared to the servers over
+/// a <see cref="ShareRing"/>. Later the helper can give the servers shares of any bits b it knows by
+/// sending the packed bits b xor c to both (one bit each instead of an 8-byte share to server1):
+/// c is a one-time pad for b, and b = m + c - 2mc is linear in the shares of c once m is public.
+/// </summary>
+internal sealed class BitMasks(ulong[] ringShares, byte[] primeShares, ulong[] packedMask) : Material
+{
+    /// <summary>Servers, <see cref="ShareRing.Ring"/> and <see cref="ShareRing.Odd"/>: this server's shares of c.</summary>
+    public ulong[] RingShares { get; } = ringShares;
+
+    /// <summary>Servers, <see cref="ShareRing.Prime"/>: this server's shares of c.</summary>
+    public byte[] PrimeShares { get; } = primeShares;
+
+    /// <summary>Helper: the mask bits c, packed.</summary>
+    public ulong[] PackedMask { get; } = packedMask;
+
+    public override string Operation => "bit masks";
+
+    public override long Bytes => Size(RingShares) + Size(PrimeShares) + Size(PackedMask);
+}
+
+/// <summary>
+/// The servers' common randomness for one PrivateCompare over n values of 64 bits: multipliers
+/// s in Z_67^*, additive masks u in Z_67 (64 per value) and a rotation in [0, 64) per value.
+/// Drawn from the server0-server1 PRG; the helper holds none of it.
+/// </summary>
+internal sealed class CompareRandomness(byte[] multipliers, byte[] masks, byte[] rotations) : Material
+{
+    public byte[] Multipliers { get; } = multipliers;
+
+    public byte[] Masks { get; } = masks;
+
+    public byte[] Rotations { get; } = rotations;
+
+    public override string Operation => "private compare";
+
+    public override long Bytes => Size(Multipliers) + Size(Masks) + Size(Rotations);
+}
+
+/// <summary>
+/// ShareConvert's input-independent part. Servers: the common r (uniform, nonzero) and this
+/// server's share r_j of it, alpha = wrap(r_0, r_1), the common PrivateCompare bit eta'' and its
+/// randomness, and shares of the helper's mask bits for the bits of x (Z_67), delta and eta' (odd ring).
+/// Helper: those mask bits.
+/// </summary>
+internal sealed class ShareConvertMaterial(
+    ulong[] r, ulong[] rShare, byte[] alpha, byte[] etaCommon, CompareRandomness compare,
+    BitMasks xBits, BitMasks delta, BitMasks etaPrime) : Material
+{
+    public ulong[] R { get; } = r;
+
+    public ulong[] RShare { get; } = rShare;
+
+    public byte[] Alpha { get; } = alpha;
+
+    public byte[] EtaCommon { get; } = etaCommon;
+
+    public CompareRandomness Compare { get; } = compare;
+
+    public BitMasks XBits { get; } = xBits;
+
+    public BitMasks Delta { get; } = delta;
+
+    public BitMasks EtaPrime { get; } = etaPrime;
+
+    public override string Operation => "share convert";
+
+    public override long Bytes =>
+        Size(R) + Size(RShare) + Size(Alpha) + Size(EtaCommon) + Compare.Bytes + XBits.Bytes + Delta.Bytes + EtaPrime.Bytes;
+}
+
+/// <summary>
+/// ComputeMSB's input-independent part. Servers: shares of the helper's uniform x over the odd ring
+/// (derived from the pairwise PRGs, so never sent), Z_67 shares of its 64 bits, Z_2^64 shares of its
+/// LSB, the common bit beta with its PrivateCompare randomness, shares of the mask bits for beta',
+/// and a Beaver triple. Helper: the beta' mask bits.
+/// </summary>
+internal sealed class MsbMaterial(
+    ulong[] x, byte[] xBits, ulong[] xLsb, byte[] beta, CompareRandomness compare, BitMasks betaPrime,
+    TripleMaterial triple) : Material
+{
+    public ulong[] X { get; } = x;
+
+    public byte[] XBits { get; } = xBits;
+
+    public ulong[] XLsb { get; } = xLsb;
+
+    public byte[] Beta { get; } = beta;
+
+    public CompareRandomness Compare { get; } = compare;
+
+    public BitMasks BetaPrime { get; } = betaPrime;
+
+    public TripleMaterial Triple { get; } = triple;
+
+    public override string Operation => "compute msb";
+
+    public override long Bytes =>
+        Size(X) + Size(XBits) + Size(XLsb) + Size(Beta) + Compare.Bytes + BetaPrime.Bytes + Triple.Bytes;
+}
+
+/// <summary>A sequence of materials consumed in order by one composite operation (DReLU, ReLU, MaxPool, polynomials).</summary>
+internal sealed class CompositeMaterial(string operation, Material[] parts) : Material
+{
+    private int _next;
+
+    public override string Operation { get; } = operation;
+
+    public override long Bytes { get; } = parts.Sum(p => p.Bytes);
+
+    /// <summary>The next part, which must have type <typeparamref name="T"/> (dealer and consumer run the same code).</summary>
+    public T Next<T>()
+        where T : Material
+    {
+        if (_next >= parts.Length || parts[_next] is not T part)
+        {
+            throw new MpcException($"{Operation}: preprocessed material is out of step with the online phase");
+        }
+
+        _next++;
+        return part;
+    }
+}

@@ -1,0 +1,170 @@
+using Mpc.Runtime.Crypto;
+using Mpc.Runtime.Net;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>The channels from one party to the other two (the entry for the party itself is null).</summary>
+public sealed record PartyLinks(IChannel? Server0, IChannel? Server1, IChannel? Helper)
+{
+    internal IChannel? For(PartyId peer) => peer switch
+    {
+        PartyId.Server0 => Server0,
+        PartyId.Server1 => Server1,
+        PartyId.Helper => Helper,
+        _ => throw new ArgumentOutOfRangeException(nameof(peer)),
+    };
+}
+
+/// <summary>
+/// Everything one computing party needs to run protocols: its role, counted links to the other two
+/// parties, the pairwise PRGs (server0-server1, server0-helper, server1-helper) and a private PRG,
+/// and its traffic counters.
+/// </summary>
+/// <remarks>
+/// Pairwise PRGs are how correlated randomness costs nothing to move: whatever a party's share can
+/// be derived from a seed it holds with the helper is derived, never sent. Each pairwise seed is
+/// fresh from the OS CSPRNG of the lower-numbered party of the pair and sent once over the (in
+/// production: TLS-authenticated) link, so only the two parties of a pair know it. From each seed
+/// two independent streams are forked, one for this context and one for an offline context
+/// (<see cref="CreateOfflineContext"/>), so a preprocessing thread and the online thread never
+/// compete for one stream. The private PRG is seeded from the OS CSPRNG alone.
+/// A context is used by one thread at a time.
+/// </remarks>
+public sealed class PartyContext : IDisposable
+{
+    private readonly Link?[] _links = new Link?[3];
+    private readonly AesPrg?[] _pairPrgs = new AesPrg?[3];
+    private byte[][]? _offlineSeeds;
+
+    private PartyContext(PartyId role, PartyLinks links, Phase initialPhase)
+    {
+        Role = role;
+        Stats = new ProtocolStats(initialPhase);
+        foreach (var peer in Enum.GetValues<PartyId>())
+        {
+            var channel = links.For(peer);
+            if (peer == role)
+            {
+                if (channel is not null)
+                {
+                    throw new ArgumentException($"{role.ToName()} cannot have a link to itself", nameof(links));
+                }
+
+                continue;
+            }
+
+            if (channel is null)
+            {
+                throw new ArgumentException($"{role.ToName()} needs a link to {peer.ToName()}", nameof(links));
+            }
+
+            _links[(int)peer] = new Link(channel, peer, Stats);
+        }
+
+        Own = AesPrg.FromOsEntropy();
+    }
+
+    public PartyId Role { get; }
+
+    public bool IsServer => Role.IsServer();
+
+    public ProtocolStats Stats { get; }
+
+    /// <summary>This party's private PRG (seeded from the OS CSPRNG, known to no one else).</summary>
+    internal AesPrg Own { get; }
+
+    /// <summary>The other server (servers only).</summary>
+    internal PartyId OtherServer => Role switch
+    {
+        PartyId.Server0 => PartyId.Server1,
+        PartyId.Server1 => PartyId.Server0,
+        _ => throw new InvalidOperationException("the helper has no other server"),
+    };
+
+    /// <summary>
+    /// Connects a party: exchanges the pairwise seeds over <paramref name="links"/> (each pair's
+    /// lower-numbered party draws and sends) and returns the context. All three parties must call it
+    /// concurrently; it blocks until the seeds have arrived. Traffic counts as <see cref="Phase.Setup"/>.
+    /// </summary>
+    public static PartyContext Establish(PartyId role, PartyLinks links)
+    {
+        var context = new PartyContext(role, links, Phase.Setup);
+        var seeds = new byte[3][];
+        foreach (var peer in Enum.GetValues<PartyId>())
+        {
+            if (peer != role && (int)role < (int)peer)
+            {
+                seeds[(int)peer] = AesPrg.NewSeed();
+                context.Peer(peer).Send(seeds[(int)peer]);
+            }
+        }
+
+        foreach (var peer in Enum.GetValues<PartyId>())
+        {
+            if (peer != role && (int)role > (int)peer)
+            {
+                seeds[(int)peer] = new byte[AesPrg.SeedLength];
+                context.Peer(peer).Receive(seeds[(int)peer]);
+            }
+        }
+
+        context._offlineSeeds = new byte[3][];
+        foreach (var peer in Enum.GetValues<PartyId>())
+        {
+            if (peer == role)
+            {
+                continue;
+            }
+
+            // Two independent sub-streams per pair: one for this (online) context, one for the offline context.
+            var root = new AesPrg(seeds[(int)peer]);
+            context._pairPrgs[(int)peer] = root.Fork();
+            context._offlineSeeds[(int)peer] = new byte[AesPrg.SeedLength];
+            root.Fill(context._offlineSeeds[(int)peer]);
+            Array.Clear(seeds[(int)peer]);
+        }
+
+        context.Stats.Restore(new StatsKey(Phase.Online, "", ""));
+        return context;
+    }
+
+    /// <summary>
+    /// The context a preprocessing (offline) thread of the same party uses: same role, its own links
+    /// (a second set of channels, so offline traffic never interleaves with online frames), streams
+    /// forked from the same pairwise seeds, and its own counters (all under <see cref="Phase.Offline"/>).
+    /// Callable once.
+    /// </summary>
+    public PartyContext CreateOfflineContext(PartyLinks offlineLinks)
+    {
+        var seeds = _offlineSeeds ?? throw new InvalidOperationException($"{Role.ToName()}: the offline context was already created");
+        _offlineSeeds = null;
+        var offline = new PartyContext(Role, offlineLinks, Phase.Offline);
+        foreach (var peer in Enum.GetValues<PartyId>())
+        {
+            if (peer != Role)
+            {
+                offline._pairPrgs[(int)peer] = new AesPrg(seeds[(int)peer]);
+                Array.Clear(seeds[(int)peer]);
+            }
+        }
+
+        return offline;
+    }
+
+    /// <summary>The counted link to <paramref name="peer"/>.</summary>
+    public Link Peer(PartyId peer) =>
+        _links[(int)peer] ?? throw new InvalidOperationException($"{Role.ToName()} has no link to {peer.ToName()}");
+
+    /// <summary>The PRG this party shares with <paramref name="peer"/>.</summary>
+    internal AesPrg PairPrg(PartyId peer) =>
+        _pairPrgs[(int)peer] ?? throw new InvalidOperationException($"{Role.ToName()} shares no PRG with {peer.ToName()}");
+
+    /// <summary>Closes this party's sending directions (peers blocked on a receive fail fast instead of timing out).</summary>
+    public void Dispose()
+    {
+        foreach (var link in _links)
+        {
+            link?.Channel.Dispose();
+        }
+    }
+}

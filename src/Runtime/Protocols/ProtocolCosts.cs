@@ -1,0 +1,99 @@
+using Mpc.Runtime.Kernels;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// The communication of one operation, exactly as the protocols send it (tests hold the measured
+/// traffic to these numbers). Online: <see cref="Rounds"/>, bytes each server sends
+/// (<see cref="ServerBytes"/>, to the other server and the helper together) and bytes the helper
+/// sends (<see cref="HelperBytes"/>, to both servers together). Offline: the helper's dealing to
+/// server1 (<see cref="OfflineBytes"/>) in <see cref="OfflineRounds"/> rounds.
+/// </summary>
+public readonly record struct OperationCost(long Rounds, long ServerBytes, long HelperBytes, long OfflineRounds, long OfflineBytes)
+{
+    /// <summary>All bytes of the operation, both phases, all parties.</summary>
+    public long TotalBytes => (2 * ServerBytes) + HelperBytes + OfflineBytes;
+
+    /// <summary>Sequential composition; offline dealing of one operation is one round however many parts it has.</summary>
+    public static OperationCost operator +(OperationCost a, OperationCost b) =>
+        new(a.Rounds + b.Rounds, a.ServerBytes + b.ServerBytes, a.HelperBytes + b.HelperBytes, Math.Max(a.OfflineRounds, b.OfflineRounds), a.OfflineBytes + b.OfflineBytes);
+}
+
+/// <summary>
+/// The cost model of the protocols (bytes and rounds per operation), for the compiler's cost
+/// estimation and the docs. Z_67 values count one byte, bits one bit rounded up to whole 64-bit words per message.
+/// </summary>
+public static class ProtocolCosts
+{
+    /// <summary>Conv2D or MatMul per prediction: 1 round, E = X - A from each server; the helper deals C_1 offline.</summary>
+    public static OperationCost Linear(int inputLength, int outputLength) => new(1, 8L * inputLength, 0, 1, 8L * outputLength);
+
+    /// <summary>Per model load: each server sends its share of F = W - B (1 round).</summary>
+    public static long PrepareBytesPerServer(int weightLength) => 8L * weightLength;
+
+    /// <summary>Elementwise Beaver product.</summary>
+    public static OperationCost Mul(long n) => new(1, 16 * n, 0, 1, 8 * n);
+
+    public static OperationCost Truncate(long n, TruncationMethod method) =>
+        method == TruncationMethod.Local ? default : new OperationCost(1, 8 * n, 0, 1, 16 * n);
+
+    /// <summary>PrivateCompare alone: each server sends 64 Z_67 bytes per value.</summary>
+    public static OperationCost PrivateCompare(long n) => new(1, 64 * n, 0, 0, 0);
+
+    /// <summary>ShareConvert: a~, bits of x and delta (masked, packed), PrivateCompare, eta' (masked, packed).</summary>
+    public static OperationCost ShareConvert(long n) =>
+        new(4, (8 * n) + (64 * n), 2 * 8 * (n + (2 * Words(n))), 1, (64 * n) + (8 * n) + (8 * n));
+
+    /// <summary>ComputeMSB: open r, PrivateCompare, beta' (masked, packed), one Beaver product.</summary>
+    public static OperationCost ComputeMsb(long n) =>
+        new(4, (8 * n) + (64 * n) + (16 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n) + (8 * n) + (8 * n));
+
+    public static OperationCost DRelu(long n) => ShareConvert(n) + ComputeMsb(n);
+
+    public static OperationCost Relu(long n) => DRelu(n) + Mul(n);
+
+    /// <summary>SecureNN max pooling: a DReLU and a product over every pair of every tournament level.</summary>
+    public static OperationCost MaxPool(in PoolGeometry g)
+    {
+        var windows = PoolWindows.Get(g);
+        var sizes = Enumerable.Range(0, g.OutputLength).Select(windows.Size).ToArray();
+        var cost = default(OperationCost);
+        while (true)
+        {
+            long pairs = 0;
+            for (var o = 0; o < sizes.Length; o++)
+            {
+                pairs += sizes[o] / 2;
+                sizes[o] = (sizes[o] + 1) / 2;
+            }
+
+            if (pairs == 0)
+            {
+                return cost;
+            }
+
+            cost += Relu(pairs);
+        }
+    }
+
+    /// <summary>A Pond polynomial (ReLU or sigmoid) on fixed-point input with <paramref name="fracBits"/>.</summary>
+    public static OperationCost Polynomial(long n, PondPolynomial polynomial, int fracBits, TruncationMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(polynomial);
+        var cost = default(OperationCost);
+        var (fp, _) = Protocol.PolynomialScales(method);
+        if (fracBits + polynomial.ScaleLog2 > fp)
+        {
+            cost += Truncate(n, method);
+        }
+
+        foreach (var powers in Protocol.PowerLevels(polynomial))
+        {
+            cost += Mul(powers * n) + Truncate(powers * n, method);
+        }
+
+        return cost + Truncate(n, method);
+    }
+
+    private static long Words(long bits) => (bits + 63) / 64;
+}

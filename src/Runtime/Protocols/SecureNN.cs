@@ -1,0 +1,246 @@
+using Mpc.Runtime.Kernels;
+using Mpc.Runtime.Net;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// SecureNN (Wagh, Gupta, Chandran, PoPETs 2019): Beaver linear layers and products with helper
+/// triples, and exact comparisons (DReLU, ReLU, MaxPool) through ShareConvert, ComputeMSB and
+/// PrivateCompare over Z_67, with the random permutation TF Encrypted left out. Sigmoid uses
+/// TF Encrypted's polynomial (<see cref="Protocol.Sigmoid"/>), as TF Encrypted's SecureNN did.
+/// </summary>
+/// <remarks>
+/// Departures from the paper, all documented in docs/PROTOCOLS.md: helper-known bits reach the
+/// servers as packed bits one-time-padded by offline-dealt mask bits instead of as 8-byte shares;
+/// every dealt share that can be derived from a pairwise PRG is; PrivateCompare's messages carry an
+/// additive mask and a uniform rotation; ShareConvert's r is drawn nonzero so that r - 1 never wraps.
+/// </remarks>
+public sealed partial class SecureNN : Protocol
+{
+    public const string ProtocolName = "securenn";
+
+    public SecureNN(PartyContext context, ExecutionMode mode = ExecutionMode.Inline, PreprocessingBuffer? buffer = null)
+        : base(context, mode, buffer)
+    {
+    }
+
+    public override string Name => ProtocolName;
+
+    /// <summary>
+    /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1, for x in [-2^62, 2^62): 1 - msb of
+    /// ShareConvert(2x) (doubling makes the value even, so never 2^64 - 1, and keeps the sign while
+    /// |x| &lt; 2^62). Rounds: 8 (ShareConvert 4, ComputeMSB 4). Bytes per element: see
+    /// <see cref="ShareConvert"/> and <see cref="ComputeMsb"/> (online: 160 per server and 67 bits from the
+    /// helper to each server; offline: 168 to server1).
+    /// </summary>
+    public void DRelu(int count, ReadOnlySpan<ulong> x, Span<ulong> y)
+    {
+        Check(count, x, nameof(x));
+        Check(count, y, nameof(y));
+        using var op = Stats.Enter(operation: "drelu");
+        if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(count), d.Msb(count)]), out var m))
+        {
+            DReluCore(count, x, y, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+        }
+    }
+
+    /// <summary>
+    /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact, for x in [-2^62, 2^62);
+    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9. Bytes per
+    /// element: online 176 per server and 67 bits from the helper to each server; offline 176 to server1.
+    /// </summary>
+    public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
+    {
+        Check(count, x, nameof(x));
+        Check(count, y, nameof(y));
+        using var op = Stats.Enter(operation: "relu");
+        if (!TryAcquire("relu", d => new CompositeMaterial("relu", [d.ShareConvert(count), d.Msb(count), d.Triple(count)]), out var m))
+        {
+            return;
+        }
+
+        var positive = Alloc(count);
+        DReluCore(count, x, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+        using var select = Stats.Enter(operation: "select share");
+        MulCore(count, x, positive, y, m.Next<TripleMaterial>());
+    }
+
+    /// <summary>
+    /// Max pooling by a pairwise tournament in each window, all windows batched per level:
+    /// max(a, b) = b + DReLU(a - b) (a - b). ceil(log2 k) levels for windows of k valid elements,
+    /// each a DReLU and a Beaver product over all pairs of the level (9 rounds per level).
+    /// Values must satisfy |a - b| &lt; 2^62. Bytes: those of <see cref="Relu"/> per compared pair.
+    /// </summary>
+    public override void MaxPool(in PoolGeometry g, ReadOnlySpan<ulong> x, Span<ulong> y)
+    {
+        g.Validate();
+        Check(g.InputLength, x, nameof(x));
+        Check(g.OutputLength, y, nameof(y));
+        using var op = Stats.Enter(operation: "maxpool");
+        var windows = PoolWindows.Get(g);
+        var plan = TournamentPlan(windows);
+        if (!TryAcquire("maxpool", d => DealMaxPool(d, plan), out var m))
+        {
+            return;
+        }
+
+        var stride = windows.MaxSize;
+        var outputs = g.OutputLength;
+        var sizes = new int[outputs];
+        for (var o = 0; o < outputs; o++)
+        {
+            sizes[o] = windows.Size(o);
+        }
+
+        var current = Alloc(outputs * stride);
+        if (HoldsShares)
+        {
+            for (var o = 0; o < outputs; o++)
+            {
+                var window = windows.Window(o);
+                for (var k = 0; k < window.Length; k++)
+                {
+                    current[(o * stride) + k] = x[window[k]];
+                }
+            }
+        }
+
+        foreach (var pairs in plan)
+        {
+            var diff = Alloc(pairs);
+            var low = Alloc(pairs);
+            if (HoldsShares)
+            {
+                var p = 0;
+                for (var o = 0; o < outputs; o++)
+                {
+                    for (var k = 0; k + 1 < sizes[o]; k += 2)
+                    {
+                        var a = current[(o * stride) + k];
+                        var b = current[(o * stride) + k + 1];
+                        diff[p] = a - b;
+                        low[p++] = b;
+                    }
+                }
+            }
+
+            var positive = Alloc(pairs);
+            DReluCore(pairs, diff, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            using (Stats.Enter(operation: "select share"))
+            {
+                MulCore(pairs, diff, positive, diff, m.Next<TripleMaterial>());
+            }
+
+            var q = 0;
+            for (var o = 0; o < outputs; o++)
+            {
+                var size = sizes[o];
+                for (var k = 0; k + 1 < size; k += 2)
+                {
+                    if (HoldsShares)
+                    {
+                        current[(o * stride) + (k / 2)] = low[q] + diff[q];
+                    }
+
+                    q++;
+                }
+
+                if ((size & 1) == 1 && HoldsShares)
+                {
+                    current[(o * stride) + (size / 2)] = current[(o * stride) + size - 1];
+                }
+
+                sizes[o] = (size + 1) / 2;
+            }
+        }
+
+        if (HoldsShares)
+        {
+            for (var o = 0; o < outputs; o++)
+            {
+                y[o] = current[o * stride];
+            }
+        }
+    }
+
+    /// <summary>
+    /// SelectShare: z = x + alpha (y - x), for alpha shares of 0 or 1: x when alpha = 0, y when 1.
+    /// One Beaver product: 1 round, 16n bytes per server online, 8n offline to server1.
+    /// </summary>
+    public void SelectShare(int count, ReadOnlySpan<ulong> alpha, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> z)
+    {
+        Check(count, alpha, nameof(alpha));
+        Check(count, x, nameof(x));
+        Check(count, y, nameof(y));
+        Check(count, z, nameof(z));
+        using var op = Stats.Enter(operation: "select share");
+        if (!TryAcquire("select share", d => d.Triple(count), out var triple))
+        {
+            return;
+        }
+
+        var difference = Alloc(count);
+        RingOps.Sub(y, x, difference);
+        MulCore(count, alpha, difference, difference, triple);
+        RingOps.Add(x, difference, z);
+    }
+
+    private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, ShareConvertMaterial sc, MsbMaterial msb)
+    {
+        var doubled = Alloc(n);
+        RingOps.ShiftLeft(x, 1, doubled);
+        var converted = Alloc(n);
+        ShareConvertCore(n, doubled, converted, sc);
+        ComputeMsbCore(n, converted, y, msb);
+        if (HoldsShares)
+        {
+            var j = Role == PartyId.Server1 ? 1UL : 0UL;
+            for (var i = 0; i < n; i++)
+            {
+                y[i] = j - y[i];
+            }
+        }
+    }
+
+    /// <summary>The number of compared pairs at each tournament level (a function of the geometry alone).</summary>
+    private static int[] TournamentPlan(PoolWindows windows)
+    {
+        var outputs = windows.Starts.Length - 1;
+        var sizes = new int[outputs];
+        for (var o = 0; o < outputs; o++)
+        {
+            sizes[o] = windows.Size(o);
+        }
+
+        var levels = new List<int>();
+        while (true)
+        {
+            var pairs = 0;
+            for (var o = 0; o < outputs; o++)
+            {
+                pairs += sizes[o] / 2;
+                sizes[o] = (sizes[o] + 1) / 2;
+            }
+
+            if (pairs == 0)
+            {
+                return [.. levels];
+            }
+
+            levels.Add(pairs);
+        }
+    }
+
+    private static CompositeMaterial DealMaxPool(Dealer d, int[] plan)
+    {
+        var parts = new Material[3 * plan.Length];
+        for (var level = 0; level < plan.Length; level++)
+        {
+            parts[3 * level] = d.ShareConvert(plan[level]);
+            parts[(3 * level) + 1] = d.Msb(plan[level]);
+            parts[(3 * level) + 2] = d.Triple(plan[level]);
+        }
+
+        return new CompositeMaterial("maxpool", parts);
+    }
+}

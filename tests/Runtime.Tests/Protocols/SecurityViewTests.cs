@@ -1,0 +1,146 @@
+using Mpc.Runtime.Net;
+using Mpc.Runtime.Protocols;
+using Mpc.Runtime.Rings;
+using Xunit;
+
+namespace Mpc.Runtime.Tests.Protocols;
+
+/// <summary>
+/// Statistical checks of what a party sees: one server's shares of different secrets are
+/// indistinguishable, and the helper's PrivateCompare view hides where x and r first differ.
+/// Each test also shows its statistic has power (a deliberately bad sharing or layout fails it).
+/// </summary>
+public sealed class SecurityViewTests
+{
+    private const int Samples = 25_600;
+
+    [Fact]
+    public void AServersInputSharesOfDifferentSecretsAreIndistinguishable()
+    {
+        var secretA = FixedPoint.Encode<ulong>(0.0, 13);
+        var secretB = FixedPoint.Encode<ulong>(-1.0, 13);
+        var sharesA = Server1SharesFromTheInputProvider(secretA);
+        var sharesB = Server1SharesFromTheInputProvider(secretB);
+        var histogramA = ChiSquare.TopByteHistogram(sharesA);
+        var histogramB = ChiSquare.TopByteHistogram(sharesB);
+        var critical = ChiSquare.Critical(255);
+        Assert.InRange(ChiSquare.Uniform(histogramA), 0, critical);
+        Assert.InRange(ChiSquare.Uniform(histogramB), 0, critical);
+        Assert.InRange(ChiSquare.TwoSample(histogramA, histogramB), 0, critical);
+
+        // Power: "shares" that are the secret plus small noise fail the same test.
+        var random = new Random(1);
+        var bad = Enumerable.Range(0, Samples).Select(_ => secretB + (ulong)random.NextInt64(1L << 58)).ToArray();
+        Assert.True(ChiSquare.Uniform(ChiSquare.TopByteHistogram(bad)) > critical);
+    }
+
+    [Fact]
+    public void ReluOutputSharesOfDifferentSecretsAreIndistinguishable()
+    {
+        var zero = new ulong[Samples];
+        var large = Enumerable.Repeat(FixedPoint.Encode<ulong>(1000.0, 13), Samples).ToArray();
+        var sharesOfZero = Server0ReluOutputShares(zero);
+        var sharesOfLarge = Server0ReluOutputShares(large);
+        var critical = ChiSquare.Critical(255);
+        Assert.InRange(ChiSquare.Uniform(ChiSquare.TopByteHistogram(sharesOfZero)), 0, critical);
+        Assert.InRange(ChiSquare.Uniform(ChiSquare.TopByteHistogram(sharesOfLarge)), 0, critical);
+        Assert.InRange(ChiSquare.TwoSample(ChiSquare.TopByteHistogram(sharesOfZero), ChiSquare.TopByteHistogram(sharesOfLarge)), 0, critical);
+    }
+
+    [Fact]
+    public void TheHelpersPrivateCompareViewHidesTheFirstDifferingBit()
+    {
+        // x > r for every element, first differing at bit 40: each reconstructed vector has exactly one zero.
+        const int N = 3_200;
+        const ulong R = 0x0123_4400_0000_89AB;
+        const ulong X = R | (1UL << 40);
+        var recorders = new List<RecordingChannel>();
+        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
+        {
+            if (holder != PartyId.Helper)
+            {
+                return channel;
+            }
+
+            var recorder = new RecordingChannel(channel);
+            recorders.Add(recorder);
+            return recorder;
+        });
+        var xs = Enumerable.Repeat(X, N).ToArray();
+        var (b0, b1) = Shares.SplitBits(xs);
+        var rs = Enumerable.Repeat(R, N).ToArray();
+        var beta = new byte[N];
+        ThreeParties.RunOn(contexts, c =>
+        {
+            var p = new SecureNN(c);
+            var server = c.IsServer;
+            var result = server ? [] : new byte[N];
+            p.PrivateCompare(N, c.Role == PartyId.Server0 ? b0 : server ? b1 : [], server ? rs : [], server ? beta : [], result);
+            Assert.True(server || result.All(b => b == 1));
+            return 0;
+        });
+
+        // The helper's two links, in creation order: from server0, from server1. Their last frames are the PrivateCompare messages.
+        var d0 = recorders[0].Received[^1];
+        var d1 = recorders[1].Received[^1];
+        Assert.Equal(64 * N, d0.Length);
+        var positions = new long[64];
+        var nonZero = new long[Zp.P];
+        var single = new long[Zp.P];
+        for (var i = 0; i < N; i++)
+        {
+            var zeros = 0;
+            for (var k = 0; k < 64; k++)
+            {
+                var d = Zp.Add(d0[(64 * i) + k], d1[(64 * i) + k]);
+                single[d0[(64 * i) + k]]++;
+                if (d == 0)
+                {
+                    positions[k]++;
+                    zeros++;
+                }
+                else
+                {
+                    nonZero[d]++;
+                }
+            }
+
+            Assert.Equal(1, zeros);
+        }
+
+        // Where the zero sits is uniform over the 64 positions (without the rotation it would always be bit 40).
+        Assert.InRange(ChiSquare.Uniform(positions), 0, ChiSquare.Critical(63));
+        var unrotated = new long[64];
+        unrotated[40] = N;
+        Assert.True(ChiSquare.Uniform(unrotated) > ChiSquare.Critical(63));
+        // The other entries are uniform over Z_67^*, and one server's message alone is uniform over Z_67.
+        Assert.InRange(ChiSquare.Uniform(nonZero[1..]), 0, ChiSquare.Critical(65));
+        Assert.InRange(ChiSquare.Uniform(single), 0, ChiSquare.Critical(66));
+    }
+
+    private static ulong[] Server1SharesFromTheInputProvider(ulong secret)
+    {
+        var values = Enumerable.Repeat(secret, Samples).ToArray();
+        var (toServer0, atServer0) = InMemoryChannel.CreatePair("client", "server0");
+        var (toServer1, atServer1) = InMemoryChannel.CreatePair("client", "server1");
+        ClientSharing.Share(values, toServer0, toServer1);
+        var seed = new byte[16];
+        atServer0.Receive(seed);
+        var share1 = new ulong[Samples];
+        atServer1.Receive(System.Runtime.InteropServices.MemoryMarshal.AsBytes(share1.AsSpan()));
+        return share1;
+    }
+
+    private static ulong[] Server0ReluOutputShares(ulong[] secrets)
+    {
+        var xs = Shares.Split(secrets);
+        var results = ThreeParties.Run(ThreeParties.SecureNN, p =>
+        {
+            var y = p.Alloc(secrets.Length);
+            p.Relu(secrets.Length, Shares.For(p, xs), y, 13);
+            return y;
+        });
+        Assert.Equal(secrets.Select(v => (long)v >= 0 ? v : 0), Shares.Reveal(results));
+        return results[0];
+    }
+}
