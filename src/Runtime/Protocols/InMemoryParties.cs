@@ -64,16 +64,16 @@ public static class InMemoryParties
         return (contexts, offlineContexts);
     }
 
-    private static PartyLinks[] CreateLinks(TimeSpan? timeout)
+    private static ProtocolLinks[] CreateLinks(TimeSpan? timeout)
     {
         var (s0s1, s1s0) = InMemoryChannel.CreatePair("server0", "server1", timeout);
         var (s0h, hs0) = InMemoryChannel.CreatePair("server0", "helper", timeout);
         var (s1h, hs1) = InMemoryChannel.CreatePair("server1", "helper", timeout);
         return
         [
-            new PartyLinks(null, s0s1, s0h),
-            new PartyLinks(s1s0, null, s1h),
-            new PartyLinks(hs0, hs1, null),
+            new ProtocolLinks(null, s0s1, s0h),
+            new ProtocolLinks(s1s0, null, s1h),
+            new ProtocolLinks(hs0, hs1, null),
         ];
     }
 }

@@ -4,8 +4,16 @@ using Mpc.Runtime.Net;
 namespace Mpc.Runtime.Protocols;
 
 /// <summary>The channels from one party to the other two (the entry for the party itself is null).</summary>
-public sealed record PartyLinks(IChannel? Server0, IChannel? Server1, IChannel? Helper)
+public sealed record ProtocolLinks(IChannel? Server0, IChannel? Server1, IChannel? Helper)
 {
+    /// <summary>The computing-party links of a mesh connection (<see cref="Mesh"/>); a client link, if any, is not a protocol link.</summary>
+    public static ProtocolLinks From(PartyLinks mesh)
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        IChannel? Get(PartyRole r) => mesh.Channels.TryGetValue(r, out var c) ? c : null;
+        return new ProtocolLinks(Get(PartyRole.Server0), Get(PartyRole.Server1), Get(PartyRole.Helper));
+    }
+
     internal IChannel? For(PartyId peer) => peer switch
     {
         PartyId.Server0 => Server0,
@@ -36,7 +44,7 @@ public sealed class PartyContext : IDisposable
     private readonly AesPrg?[] _pairPrgs = new AesPrg?[3];
     private byte[][]? _offlineSeeds;
 
-    private PartyContext(PartyId role, PartyLinks links, Phase initialPhase)
+    private PartyContext(PartyId role, ProtocolLinks links, Phase initialPhase)
     {
         Role = role;
         Stats = new ProtocolStats(initialPhase);
@@ -86,7 +94,7 @@ public sealed class PartyContext : IDisposable
     /// lower-numbered party draws and sends) and returns the context. All three parties must call it
     /// concurrently; it blocks until the seeds have arrived. Traffic counts as <see cref="Phase.Setup"/>.
     /// </summary>
-    public static PartyContext Establish(PartyId role, PartyLinks links)
+    public static PartyContext Establish(PartyId role, ProtocolLinks links)
     {
         var context = new PartyContext(role, links, Phase.Setup);
         var seeds = new byte[3][];
@@ -134,7 +142,7 @@ public sealed class PartyContext : IDisposable
     /// forked from the same pairwise seeds, and its own counters (all under <see cref="Phase.Offline"/>).
     /// Callable once.
     /// </summary>
-    public PartyContext CreateOfflineContext(PartyLinks offlineLinks)
+    public PartyContext CreateOfflineContext(ProtocolLinks offlineLinks)
     {
         var seeds = _offlineSeeds ?? throw new InvalidOperationException($"{Role.ToName()}: the offline context was already created");
         _offlineSeeds = null;

@@ -79,9 +79,9 @@ internal static class ThreeParties
         var (s1h, hs1) = InMemoryChannel.CreatePair("server1", "helper", Timeout);
         var links = new[]
         {
-            new PartyLinks(null, wrap(PartyId.Server0, PartyId.Server1, s0s1), wrap(PartyId.Server0, PartyId.Helper, s0h)),
-            new PartyLinks(wrap(PartyId.Server1, PartyId.Server0, s1s0), null, wrap(PartyId.Server1, PartyId.Helper, s1h)),
-            new PartyLinks(wrap(PartyId.Helper, PartyId.Server0, hs0), wrap(PartyId.Helper, PartyId.Server1, hs1), null),
+            new ProtocolLinks(null, wrap(PartyId.Server0, PartyId.Server1, s0s1), wrap(PartyId.Server0, PartyId.Helper, s0h)),
+            new ProtocolLinks(wrap(PartyId.Server1, PartyId.Server0, s1s0), null, wrap(PartyId.Server1, PartyId.Helper, s1h)),
+            new ProtocolLinks(wrap(PartyId.Helper, PartyId.Server0, hs0), wrap(PartyId.Helper, PartyId.Server1, hs1), null),
         };
         var contexts = new PartyContext[3];
         var threads = Enumerable.Range(0, 3)
