@@ -72,10 +72,44 @@ public sealed class GraphEditor
     /// </summary>
     public void Rename(string from, string to)
     {
-        var node = this[from];
-        Remove(from);
-        Add(node with { Name = to });
+        if (Contains(to))
+        {
+            throw new InvalidOperationException($"cannot rename '{from}' to '{to}': the name is taken");
+        }
+
+        var position = _index[from];
+        _nodes[position] = this[from] with { Name = to };
+        _index.Remove(from);
+        _index[to] = position;
         RedirectUses(from, to);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="replacement"/> (named like <paramref name="head"/>) compute what the chain
+    /// head..<paramref name="tail"/> computed: readers of the tail now read it, and the nodes in between
+    /// die. When the tail is a graph output the replacement takes the tail's name, so output names
+    /// survive every pass; otherwise it keeps the head's (the layer's) name.
+    /// </summary>
+    public void ReplaceChain(string head, string tail, Node replacement)
+    {
+        if (replacement.Name != head)
+        {
+            throw new ArgumentException($"the replacement must be named '{head}'");
+        }
+
+        Replace(replacement);
+        if (head == tail)
+        {
+            return;
+        }
+
+        var tailIsOutput = IsOutput(tail);
+        RedirectUses(tail, head);
+        Remove(tail);
+        if (tailIsOutput)
+        {
+            Rename(head, tail);
+        }
     }
 
     /// <summary>A name not yet used: <paramref name="baseName"/>, else baseName_1, baseName_2...</summary>
