@@ -52,7 +52,14 @@ public static class Program
     {
         if (errors.Any(e => e is HelpRequestedError or HelpVerbRequestedError or VersionRequestedError))
         {
-            stdout.WriteLine(HelpText.AutoBuild(result, h => h, e => e));
+            var verbChosen = result.TypeInfo.Current.GetCustomAttributes(typeof(VerbAttribute), false).Length > 0;
+            stdout.WriteLine(HelpText.AutoBuild(result, h =>
+            {
+                h.Heading = "mpcc: the MpcCompiler command line";
+                h.Copyright = string.Empty;
+                h.AdditionalNewLineAfterOption = false;
+                return h;
+            }, e => e, verbsIndex: !verbChosen));
             return 0;
         }
 
@@ -72,9 +79,9 @@ public static class Program
     {
         NoVerbSelectedError => "no command given: use inspect or run",
         BadVerbSelectedError e => $"unknown command '{e.Token}': use inspect or run",
-        MissingRequiredOptionError { NameInfo.NameText: "MODEL" } => "missing the MODEL argument (a .pb file)",
+        MissingRequiredOptionError { NameInfo.LongName: "" } => "missing the MODEL argument (a .pb file)",
         MissingRequiredOptionError e => $"missing required option --{e.NameInfo.LongName}",
-        UnknownOptionError e => $"unknown option '{e.Token}'",
+        UnknownOptionError e => $"unknown option '{(e.Token.Length > 1 ? "--" : "-")}{e.Token}'",
         MissingValueOptionError e => $"option --{e.NameInfo.LongName} needs a value",
         BadFormatConversionError e => $"option --{e.NameInfo.LongName} has a value of the wrong form",
         RepeatedOptionError e => $"option --{e.NameInfo.LongName} is given more than once",

@@ -67,7 +67,8 @@ internal static partial class Converters
         var dynamic = dims.Select((d, i) => (d, i)).Where(p => p.d < 0 && p.i > 0).Select(p => p.i).ToList();
         if (dynamic.Count > 0)
         {
-            throw new ImportException(Problem.DynamicShape, $"shape {text}: dimension {string.Join(", ", dynamic)} is unknown");
+            throw new ImportException(Problem.DynamicShape,
+                $"shape {text}: dimension{(dynamic.Count > 1 ? "s" : string.Empty)} {string.Join(", ", dynamic)} {(dynamic.Count > 1 ? "are" : "is")} unknown");
         }
 
         if (dims.Length > 0 && dims[0] < 0)
