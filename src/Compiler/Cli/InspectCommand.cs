@@ -78,8 +78,9 @@ internal static class LayerTable
         var total = CostModel.Total(layers);
         var linear = graph.Nodes.OfType<LinearNode>().Count();
         w.WriteLine();
-        w.WriteLine($"{layers.Count} layers ({linear} linear), {Formatting.Units(total.Parameters)} parameters");
-        w.WriteLine($"total: {Formatting.Units(total.Macs)} MACs, {Formatting.Units(total.Relus)} ReLUs, {Formatting.Units(total.Comparisons)} other comparisons (MaxPool, Relu6, Max/Min, ArgMax)");
+        w.WriteLine($"{layers.Count} nodes, {linear} linear layers, {Formatting.Units(total.Parameters)} parameters");
+        w.WriteLine($"total: {Formatting.Units(total.Macs)} MACs, {Formatting.Units(total.Relus)} ReLUs, {Formatting.Units(total.Comparisons)} comparisons");
+        w.WriteLine("(comparisons: MaxPool, Relu6's upper clamp, Maximum/Minimum, ReduceMax/Min, ArgMax; ReLUs are counted apart)");
         return w.ToString();
     }
 
