@@ -90,7 +90,8 @@ public sealed class GraphEditor
     /// die. When the tail is a graph output the replacement takes the tail's name, so output names
     /// survive every pass; otherwise it keeps the head's (the layer's) name.
     /// </summary>
-    public void ReplaceChain(string head, string tail, Node replacement)
+    /// <returns>The replacement's name afterwards (the head's, or the tail's when the tail is an output).</returns>
+    public string ReplaceChain(string head, string tail, Node replacement)
     {
         if (replacement.Name != head)
         {
@@ -100,16 +101,19 @@ public sealed class GraphEditor
         Replace(replacement);
         if (head == tail)
         {
-            return;
+            return head;
         }
 
         var tailIsOutput = IsOutput(tail);
         RedirectUses(tail, head);
         Remove(tail);
-        if (tailIsOutput)
+        if (!tailIsOutput)
         {
-            Rename(head, tail);
+            return head;
         }
+
+        Rename(head, tail);
+        return tail;
     }
 
     /// <summary>A name not yet used: <paramref name="baseName"/>, else baseName_1, baseName_2...</summary>

@@ -63,7 +63,7 @@ public sealed class FoldBatchNorm : IPass
         }
 
         var weights = LinearFolding.ScaleOutputChannels(LinearFolding.Weights(editor, linear), k);
-        return Replace(editor, linear, mul.Name, LinearFolding.WithParameters(editor, linear, weights, bias));
+        return editor.ReplaceChain(linear.Name, mul.Name, LinearFolding.WithParameters(editor, linear, weights, bias));
     }
 
     private static string? FoldFused(GraphEditor editor, BatchNorm bn)
@@ -84,13 +84,6 @@ public sealed class FoldBatchNorm : IPass
         }
 
         var weights = LinearFolding.ScaleOutputChannels(LinearFolding.Weights(editor, linear), k);
-        return Replace(editor, linear, bn.Name, LinearFolding.WithParameters(editor, linear, weights, bias));
-    }
-
-    private static string Replace(GraphEditor editor, LinearNode linear, string tail, LinearNode replacement)
-    {
-        var tailIsOutput = editor.IsOutput(tail);
-        editor.ReplaceChain(linear.Name, tail, replacement);
-        return tailIsOutput ? tail : linear.Name;
+        return editor.ReplaceChain(linear.Name, bn.Name, LinearFolding.WithParameters(editor, linear, weights, bias));
     }
 }

@@ -71,21 +71,37 @@ internal static class LinearFolding
 
     public static Tensor Weights(GraphEditor editor, LinearNode linear) => ((Constant)editor[linear.Weights]).Value;
 
-    /// <summary>The layer reading new weight and bias constants (added under fresh names).</summary>
+    /// <summary>
+    /// The layer reading new weight and bias constants, named <c>layer/weights</c> and <c>layer/bias</c>.
+    /// A constant of that name that only this layer reads (a pass made it earlier) is overwritten, so
+    /// folding several steps into one layer does not leave <c>bias_1</c>, <c>bias_2</c>...
+    /// </summary>
     public static LinearNode WithParameters(GraphEditor editor, LinearNode linear, Tensor? weights, float[]? bias)
     {
         var result = linear;
         if (weights is not null)
         {
-            result = result with { Weights = editor.AddConstant(linear.Name + "/weights", weights) };
+            result = result with { Weights = SetConstant(editor, linear, linear.Weights, "/weights", weights) };
         }
 
         if (bias is not null)
         {
-            result = result with { Bias = editor.AddConstant(linear.Name + "/bias", Tensor.Own(Shape.Of(bias.Length), bias)) };
+            result = result with { Bias = SetConstant(editor, linear, linear.Bias, "/bias", Tensor.Own(Shape.Of(bias.Length), bias)) };
         }
 
         return result;
+    }
+
+    private static string SetConstant(GraphEditor editor, LinearNode linear, string? current, string suffix, Tensor value)
+    {
+        var name = linear.Name + suffix;
+        if (current == name && editor.Consumers(name).All(c => c.Name == linear.Name))
+        {
+            editor.Replace(new Constant(name, value));
+            return name;
+        }
+
+        return editor.AddConstant(name, value);
     }
 
     /// <summary>
@@ -115,7 +131,10 @@ internal static class LinearFolding
             bias[i] += sign * shift[i];
         }
 
-        editor.ReplaceChain(linear.Name, node.Name, WithParameters(editor, linear, null, bias));
+        // Rewire first, so that the tail's name is free (and taken over when the tail is an output)
+        // before the new bias constant is named after the layer.
+        var name = editor.ReplaceChain(linear.Name, node.Name, linear);
+        editor.Replace(WithParameters(editor, (LinearNode)editor[name], null, bias));
         return true;
     }
 }
