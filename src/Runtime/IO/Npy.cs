@@ -126,7 +126,11 @@ public static class Npy
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+
             throw new MpcInputException($"{path}: cannot write: {e.Message}", e);
         }
     }
