@@ -12,7 +12,7 @@ internal sealed partial class NodeKernels
         var x = values[node.X];
         var inStrides = x.Shape.Strides();
         var strides = node.Perm.Select(p => inStrides[p]).ToArray();
-        return Gather(x, node.Shape, strides, 0);
+        return Gather(x, node.Shape, strides);
     }
 
     public Tensor Visit(Pad node)
@@ -144,14 +144,14 @@ internal sealed partial class NodeKernels
     }
 
     /// <summary>Output element i (row-major over <paramref name="shape"/>) reads the input at sum(index * strides).</summary>
-    private static Tensor Gather(Tensor x, Shape shape, int[] strides, int start)
+    private static Tensor Gather(Tensor x, Shape shape, int[] strides)
     {
         var y = new float[shape.ElementCount];
         var index = new int[shape.Rank];
         var src = x.Span;
         for (var i = 0; i < y.Length; i++)
         {
-            var offset = start;
+            var offset = 0;
             for (var axis = 0; axis < index.Length; axis++)
             {
                 offset += index[axis] * strides[axis];

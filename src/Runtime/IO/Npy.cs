@@ -24,20 +24,7 @@ public static class Npy
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    public static NpyArray Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MpcInputException($"{path}: cannot read: {e.Message}", e);
-        }
-
-        return Parse(bytes, path);
-    }
+    public static NpyArray Read(string path) => Parse(InputFiles.ReadAllBytes(path, "the array"), path);
 
     public static NpyArray Parse(ReadOnlySpan<byte> bytes, string path)
     {

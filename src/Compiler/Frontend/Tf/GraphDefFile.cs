@@ -1,27 +1,14 @@
 using Google.Protobuf;
 using Mpc.Compiler.Diagnostics;
 using Mpc.Compiler.Frontend.Tf.Proto;
-using Mpc.Runtime;
+using Mpc.Runtime.IO;
 
 namespace Mpc.Compiler.Frontend.Tf;
 
 /// <summary>Reads a binary GraphDef (a frozen TensorFlow .pb) and rejects files that are not one.</summary>
 internal static class GraphDefFile
 {
-    public static GraphDef Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MpcInputException($"{path}: cannot read the model: {e.Message}", e);
-        }
-
-        return Parse(bytes, path);
-    }
+    public static GraphDef Read(string path) => Parse(InputFiles.ReadAllBytes(path, "the model"), path);
 
     public static GraphDef Parse(byte[] bytes, string path)
     {
