@@ -152,6 +152,14 @@ public sealed class OpSemanticsTests
         Assert.Equal(2, e.ExitCode);
     }
 
+    [Fact]
+    public void EmptyDimensionsAreRefused()
+    {
+        var g = new GraphDefWriter().Placeholder("x", -1, 0, 3).Op("y", "Relu", "x");
+        var e = Assert.Throws<Diagnostics.ModelException>(() => TfImporter.Import(g.ToArray(), "e.pb"));
+        Assert.Equal("e.pb: invalid node in 1 node: 'x' (Placeholder: shape [1,0,3] has an empty or oversized dimension)", e.Message);
+    }
+
     private static Graph AssertOutput(GraphDefWriter g, Shape shape, float[] expected, Tensor? feed = null, double tolerance = 1e-6)
     {
         var imported = TfImporter.Import(g.ToArray(), "test.pb");

@@ -80,6 +80,11 @@ internal static partial class Converters
             throw new ImportException(Problem.InvalidNode, $"shape {text} has a fixed batch dimension; --batch-size {batch} does not apply");
         }
 
+        if (dims.Any(d => d is 0 or > int.MaxValue))
+        {
+            throw new ImportException(Problem.InvalidNode, $"shape [{string.Join(",", dims)}] has an empty or oversized dimension");
+        }
+
         c.Emit(new Input(c.Node.Name, Shape.Of(dims.Select(d => (int)d))));
     }
 

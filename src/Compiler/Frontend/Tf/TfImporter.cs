@@ -58,37 +58,44 @@ public static class TfImporter
     }
 
     /// <summary>
-    /// The nodes on cycles: peel nodes with no unprocessed inputs, then nodes with no unprocessed
-    /// consumers; what is left lies on (or between) cycles.
+    /// The nodes on cycles, in linear time: Kahn's algorithm peels every node whose inputs are all
+    /// peeled; of the rest, peeling nodes that no remaining node reads leaves the nodes on (or
+    /// between) cycles.
     /// </summary>
     private static void FindCycles(List<TfNode> order, DiagnosticBag bag)
     {
-        var remaining = new HashSet<string>(order.Select(n => n.Name), StringComparer.Ordinal);
-        var changed = true;
-        while (changed)
+        var peeled = TopologicalOrder(order).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var remaining = order.Where(n => !peeled.Contains(n.Name)).ToList();
+        if (remaining.Count == 0)
         {
-            changed = false;
-            foreach (var node in order.Where(n => remaining.Contains(n.Name)))
+            return;
+        }
+
+        var alive = remaining.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var readers = remaining.ToDictionary(n => n.Name, _ => 0, StringComparer.Ordinal);
+        foreach (var input in remaining.SelectMany(n => n.Inputs.Select(i => i.Node).Distinct()).Where(alive.Contains))
+        {
+            readers[input]++;
+        }
+
+        var byName = remaining.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var sinks = new Stack<string>(remaining.Where(n => readers[n.Name] == 0).Select(n => n.Name));
+        while (sinks.Count > 0)
+        {
+            var name = sinks.Pop();
+            alive.Remove(name);
+            foreach (var input in byName[name].Inputs.Select(i => i.Node).Distinct().Where(alive.Contains))
             {
-                if (node.Inputs.All(i => !remaining.Contains(i.Node)))
+                if (--readers[input] == 0)
                 {
-                    remaining.Remove(node.Name);
-                    changed = true;
+                    sinks.Push(input);
                 }
             }
         }
 
-        changed = true;
-        while (changed)
+        foreach (var node in remaining.Where(n => alive.Contains(n.Name)))
         {
-            var consumed = new HashSet<string>(
-                order.Where(n => remaining.Contains(n.Name)).SelectMany(n => n.Inputs.Select(i => i.Node)), StringComparer.Ordinal);
-            changed = remaining.RemoveWhere(n => !consumed.Contains(n)) > 0;
-        }
-
-        foreach (var node in order.Where(n => remaining.Contains(n.Name)))
-        {
-            var next = node.Inputs.Select(i => i.Node).First(remaining.Contains);
+            var next = node.Inputs.Select(i => i.Node).First(alive.Contains);
             bag.Add(Problem.Cycle, node.Name, $"{node.Op}, reads '{next}'");
         }
     }
