@@ -25,15 +25,23 @@ public static class PlaintextExecutor
     /// <summary>Runs a graph; returns the outputs in <see cref="Graph.Outputs"/> order.</summary>
     public static IReadOnlyList<Tensor> Run(Graph graph, IReadOnlyDictionary<string, Tensor> inputs)
     {
-        var values = RunAll(graph, inputs);
+        var values = Execute(graph, inputs, keepAll: false);
         return [.. graph.Outputs.Select(o => values[o])];
     }
 
-    /// <summary>
-    /// Runs a graph and returns every node's value (tests compare intermediate values). Values no
-    /// later node reads are kept; graphs here are small enough for that.
-    /// </summary>
-    public static IReadOnlyDictionary<string, Tensor> RunAll(Graph graph, IReadOnlyDictionary<string, Tensor> inputs)
+    /// <summary>Runs a graph and returns every node's value (tests compare intermediate values).</summary>
+    public static IReadOnlyDictionary<string, Tensor> RunAll(Graph graph, IReadOnlyDictionary<string, Tensor> inputs) =>
+        Execute(graph, inputs, keepAll: true);
+
+    /// <summary>Evaluates one node whose inputs are all in <paramref name="values"/> (constant folding uses it).</summary>
+    public static Tensor Evaluate(Node node, IReadOnlyDictionary<string, Tensor> values) =>
+        node.Accept(new NodeKernels(values, new Dictionary<string, Tensor>()));
+
+    /// <param name="keepAll">
+    /// False drops each activation after its last reader has run (outputs stay), so that a VGG-sized
+    /// model holds a few activations at a time instead of all forty.
+    /// </param>
+    private static Dictionary<string, Tensor> Execute(Graph graph, IReadOnlyDictionary<string, Tensor> inputs, bool keepAll)
     {
         foreach (var name in inputs.Keys.Where(k => !graph.Inputs.Any(i => i.Name == k)))
         {
@@ -53,10 +61,20 @@ public static class PlaintextExecutor
             }
         }
 
+        var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < graph.Nodes.Length; i++)
+        {
+            foreach (var input in graph.Nodes[i].Inputs)
+            {
+                lastUse[input] = i;
+            }
+        }
+
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var kernels = new NodeKernels(values, inputs);
-        foreach (var node in graph.Nodes)
+        for (var i = 0; i < graph.Nodes.Length; i++)
         {
+            var node = graph.Nodes[i];
             var result = node.Accept(kernels);
             if (!result.Shape.Equals(node.Shape))
             {
@@ -64,12 +82,15 @@ public static class PlaintextExecutor
             }
 
             values[node.Name] = result;
+            foreach (var input in keepAll ? [] : node.Inputs)
+            {
+                if (lastUse[input] == i && !graph.IsOutput(input))
+                {
+                    values.Remove(input);
+                }
+            }
         }
 
         return values;
     }
-
-    /// <summary>Evaluates one node whose inputs are all in <paramref name="values"/> (constant folding uses it).</summary>
-    public static Tensor Evaluate(Node node, IReadOnlyDictionary<string, Tensor> values) =>
-        node.Accept(new NodeKernels(values, new Dictionary<string, Tensor>()));
 }
