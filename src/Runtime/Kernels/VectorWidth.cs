@@ -1,0 +1,45 @@
+using System.Runtime.Intrinsics;
+
+namespace Mpc.Runtime.Kernels;
+
+/// <summary>
+/// The register width a kernel's main loop uses. Public entry points pass <see cref="VectorWidths.Widest{T}"/>;
+/// tests pass each width explicitly so that every path is exercised on any machine (a width the
+/// hardware lacks still runs, in software, and must give the same answer).
+/// </summary>
+internal enum VectorWidth
+{
+    Scalar = 0,
+    Vector128 = 128,
+    Vector256 = 256,
+    Vector512 = 512,
+}
+
+internal static class VectorWidths
+{
+    /// <summary>All widths, widest first (for tests and benchmarks).</summary>
+    public static readonly VectorWidth[] All = [VectorWidth.Vector512, VectorWidth.Vector256, VectorWidth.Vector128, VectorWidth.Scalar];
+
+    /// <summary>The widest width the hardware accelerates for <typeparamref name="T"/> (a JIT-time constant).</summary>
+    public static VectorWidth Widest<T>()
+    {
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            return VectorWidth.Vector512;
+        }
+
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            return VectorWidth.Vector256;
+        }
+
+        return Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported ? VectorWidth.Vector128 : VectorWidth.Scalar;
+    }
+
+    /// <summary>Whether <paramref name="width"/> can run for <typeparamref name="T"/> at all (UInt128 has no vectors).</summary>
+    public static bool Uses512<T>(VectorWidth width) => width >= VectorWidth.Vector512 && Vector512<T>.IsSupported;
+
+    public static bool Uses256<T>(VectorWidth width) => width >= VectorWidth.Vector256 && Vector256<T>.IsSupported;
+
+    public static bool Uses128<T>(VectorWidth width) => width >= VectorWidth.Vector128 && Vector128<T>.IsSupported;
+}
