@@ -36,6 +36,31 @@ internal static class VectorWidths
         return Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported ? VectorWidth.Vector128 : VectorWidth.Scalar;
     }
 
+    /// <summary>The widest width no wider than <paramref name="width"/> that has registers of <typeparamref name="T"/>.</summary>
+    public static VectorWidth Supported<T>(VectorWidth width)
+    {
+        if (Uses512<T>(width))
+        {
+            return VectorWidth.Vector512;
+        }
+
+        if (Uses256<T>(width))
+        {
+            return VectorWidth.Vector256;
+        }
+
+        return Uses128<T>(width) ? VectorWidth.Vector128 : VectorWidth.Scalar;
+    }
+
+    /// <summary>Elements of <typeparamref name="T"/> in one register of <paramref name="width"/> (1 for scalar).</summary>
+    public static int Lanes<T>(VectorWidth width) => width switch
+    {
+        VectorWidth.Vector512 => Vector512<T>.Count,
+        VectorWidth.Vector256 => Vector256<T>.Count,
+        VectorWidth.Vector128 => Vector128<T>.Count,
+        _ => 1,
+    };
+
     /// <summary>Whether <paramref name="width"/> can run for <typeparamref name="T"/> at all (UInt128 has no vectors).</summary>
     public static bool Uses512<T>(VectorWidth width) => width >= VectorWidth.Vector512 && Vector512<T>.IsSupported;
 
