@@ -18,7 +18,7 @@ public static partial class RingLinear
     /// <summary>C = A·B (or C += A·B), row-major: A is m×k, B is k×n, C is m×n.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate = false)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        MatMul(a, b, c, m, k, n, accumulate, VectorWidths.Widest<T>());
+        MatMul(a, b, c, m, k, n, accumulate, VectorWidths.ForColumns<T>(n));
 
     /// <summary>C = A·B (or C += A·B) with B packed by <see cref="Pack{T}(ReadOnlySpan{T}, int, int)"/>: A is m×B.Rows, C is m×B.Columns.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, PackedRingMatrix<T> b, Span<T> c, int m, bool accumulate = false)
@@ -32,7 +32,7 @@ public static partial class RingLinear
     /// <summary>2-D convolution (cross-correlation, as TensorFlow's Conv2D): NHWC input, HWIO filter, NHWC output, zero padding.</summary>
     public static void Conv2D<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> filter, Span<T> output, in Conv2DGeometry g, bool accumulate = false)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        Conv2D(input, filter, output, g, accumulate, VectorWidths.Widest<T>(), ConvMethod.Auto);
+        Conv2D(input, filter, output, g, accumulate, VectorWidths.ForColumns<T>(g.OutC), ConvMethod.Auto);
 
     /// <summary>Conv2D with the filter packed by <see cref="PackFilter{T}"/> for the same geometry.</summary>
     public static void Conv2D<T>(ReadOnlySpan<T> input, PackedRingMatrix<T> filter, Span<T> output, in Conv2DGeometry g, bool accumulate = false)
@@ -41,7 +41,7 @@ public static partial class RingLinear
 
     /// <summary>Packs a row-major k×n matrix for <see cref="MatMul{T}(ReadOnlySpan{T}, PackedRingMatrix{T}, Span{T}, int, bool)"/>.</summary>
     public static PackedRingMatrix<T> Pack<T>(ReadOnlySpan<T> b, int k, int n)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Pack(b, k, n, VectorWidths.Widest<T>());
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Pack(b, k, n, VectorWidths.ForColumns<T>(n));
 
     /// <summary>Packs an HWIO filter of geometry <paramref name="g"/> (a (KH·KW·InC)×OutC matrix).</summary>
     public static PackedRingMatrix<T> PackFilter<T>(ReadOnlySpan<T> filter, in Conv2DGeometry g)

@@ -52,6 +52,22 @@ internal static class VectorWidths
         return Uses128<T>(width) ? VectorWidth.Vector128 : VectorWidth.Scalar;
     }
 
+    /// <summary>
+    /// The widest accelerated width whose GEMM panel (4 registers) is not mostly padding for
+    /// <paramref name="columns"/> columns: a 2-column dense layer packs 8-wide (Vector128 of ulong)
+    /// instead of 32-wide. Never narrower than Vector128 when that is accelerated.
+    /// </summary>
+    public static VectorWidth ForColumns<T>(int columns)
+    {
+        var width = Widest<T>();
+        while (width > VectorWidth.Vector128 && 2 * columns <= 4 * Lanes<T>(width))
+        {
+            width = width == VectorWidth.Vector512 ? VectorWidth.Vector256 : VectorWidth.Vector128;
+        }
+
+        return width;
+    }
+
     /// <summary>Elements of <typeparamref name="T"/> in one register of <paramref name="width"/> (1 for scalar).</summary>
     public static int Lanes<T>(VectorWidth width) => width switch
     {
