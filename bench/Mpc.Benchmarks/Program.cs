@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace Mpc.Benchmarks;
+
+/// <summary>
+/// Entry point: BenchmarkDotNet's switcher, so <c>--filter</c>, <c>--job</c> and the other standard
+/// options work (docs/BENCHMARKS.md has the commands). Every benchmark class carries
+/// <see cref="KernelConfig"/>, which adds the throughput column.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
