@@ -5,9 +5,19 @@ namespace Mpc.Benchmarks;
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher, so <c>--filter</c>, <c>--job</c> and the other standard
 /// options work (docs/BENCHMARKS.md has the commands). Every benchmark class carries
-/// <see cref="KernelConfig"/>, which adds the throughput column.
+/// <see cref="KernelConfig"/>, which adds the throughput column. <c>--cpu-time</c> instead runs
+/// <see cref="CpuTimeProbe"/>.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["--cpu-time"])
+        {
+            CpuTimeProbe.Run(Console.Out);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

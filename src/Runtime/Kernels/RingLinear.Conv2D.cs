@@ -8,28 +8,40 @@ namespace Mpc.Runtime.Kernels;
 /// <summary>How the convolution feeds A (the im2col matrix, one row per output pixel) to the micro-kernel.</summary>
 internal enum ConvMethod
 {
-    /// <summary>Chosen from the geometry (see <see cref="ConvPlan.For{T}"/>).</summary>
+    /// <summary>The measured winner: <see cref="Direct"/> (see <see cref="ConvPlan.For{T}"/>).</summary>
     Auto,
 
     /// <summary>Row pointers straight into the NHWC input, one set per filter tap; zeros for padding.</summary>
     Direct,
 
-    /// <summary>Each tile of MR pixels copies its im2col rows (one tap block) into a small buffer first.</summary>
+    /// <summary>
+    /// Each tile of MR pixels copies its im2col rows (one tap block) into a small buffer first. Kept as
+    /// the measured alternative: it loses to <see cref="Direct"/> by 10-30% at every skin-model shape,
+    /// the 3-channel first layer included (docs/BENCHMARKS.md), because the copy costs more than the
+    /// per-tap loop setup it saves.
+    /// </summary>
     Im2Col,
 }
 
 /// <summary>
 /// Blocking of one convolution: output channels in blocks of <paramref name="PanelsPerBlock"/> NR-wide
-/// panels, filter taps in blocks of <paramref name="TapsPerBlock"/>, so that the filter block
-/// (taps × InC × panels × NR elements) stays in L2 while all output pixels stream past it.
+/// panels, filter taps in blocks of <paramref name="TapsPerBlock"/>. Each block is one pass over all
+/// output pixels, which reads and writes that block of the output once; the filter block
+/// (taps × InC × panels × NR elements) stays in L2 meanwhile.
 /// </summary>
+/// <remarks>
+/// Measured at the skin model's shapes (docs/BENCHMARKS.md): about 1 K k-steps per pass makes the
+/// output traffic negligible (16 bytes per 1 K MACs per output element) while a filter block of at
+/// most 256 KB stays in L2 next to the input rows; all 9 taps in one pass of a 512-channel layer
+/// (4.6 K k-steps, a 1.2 MB panel) loses a quarter of the speed, and so does a 1 MB block.
+/// </remarks>
 internal readonly record struct ConvPlan(ConvMethod Method, int TapsPerBlock, int PanelsPerBlock)
 {
-    /// <summary>InC below this uses im2col: a tap's k loop of InC steps is too short to pay for its setup.</summary>
-    internal const int Im2ColBelowChannels = 16;
+    /// <summary>k steps per pass to aim for (taps are not split, so a pass has whole taps).</summary>
+    internal const int TargetPassK = 1024;
 
-    /// <summary>Output channels per block.</summary>
-    internal const int BlockColumns = 128;
+    /// <summary>Filter bytes one pass keeps hot, in the 1 MB L2.</summary>
+    internal const int FilterBlockBytes = 256 * 1024;
 
     /// <summary>Caps the tile's row-pointer table (MR pointers per tap, on the stack).</summary>
     internal const int MaxTapsPerBlock = 64;
@@ -38,16 +50,12 @@ internal readonly record struct ConvPlan(ConvMethod Method, int TapsPerBlock, in
         where T : unmanaged
     {
         var taps = g.KH * g.KW;
+        var passes = (int)Math.Max(1, (((long)taps * g.InC) + TargetPassK - 1) / TargetPassK);
+        var tapsPerBlock = Math.Clamp((taps + passes - 1) / passes, 1, MaxTapsPerBlock);
         var panelCount = (g.OutC + panelWidth - 1) / panelWidth;
-        var panels = Math.Clamp(BlockColumns / panelWidth, 1, panelCount);
-        var tapBytes = (long)g.InC * panelWidth * panels * Unsafe.SizeOf<T>();
-        var tapsPerBlock = (int)Math.Clamp(RingLinear.PanelBlockBytes / tapBytes, 1, Math.Min(taps, MaxTapsPerBlock));
-        if (method == ConvMethod.Auto)
-        {
-            method = g.InC < Im2ColBelowChannels ? ConvMethod.Im2Col : ConvMethod.Direct;
-        }
-
-        return new ConvPlan(method, tapsPerBlock, panels);
+        var panelBytes = (long)tapsPerBlock * g.InC * panelWidth * Unsafe.SizeOf<T>();
+        var panels = (int)Math.Clamp(FilterBlockBytes / panelBytes, 1, panelCount);
+        return new ConvPlan(method == ConvMethod.Auto ? ConvMethod.Direct : method, tapsPerBlock, panels);
     }
 }
 

@@ -13,11 +13,11 @@ namespace Mpc.Runtime.Kernels;
 /// </summary>
 public static partial class RingLinear
 {
-    /// <summary>k elements per block of a matrix product (C is read and written once per block).</summary>
-    internal const int KBlock = 512;
+    /// <summary>At most this many k steps per block of a matrix product (C is read and written once per block); k is split evenly.</summary>
+    internal const int KBlock = ConvPlan.TargetPassK;
 
-    /// <summary>Bytes of packed B that one block keeps hot (half the 1 MB L2, leaving room for A and C).</summary>
-    internal const int PanelBlockBytes = 512 * 1024;
+    /// <summary>Bytes of packed B that one block keeps hot in the 1 MB L2 (the convolution's measured choice).</summary>
+    internal const int PanelBlockBytes = ConvPlan.FilterBlockBytes;
 
     internal static int PanelWidth<T>(VectorWidth width)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
@@ -105,7 +105,8 @@ public static partial class RingLinear
         const int Mr = GemmMicroKernel.Rows;
         var nr = GemmMicroKernel.Registers * TVec.Count;
         var panelCount = (n + nr - 1) / nr;
-        var kc = Math.Min(k, KBlock);
+        var kBlocks = (k + KBlock - 1) / KBlock;
+        var kc = (k + kBlocks - 1) / kBlocks;
         var panelsPerBlock = Math.Max(1, PanelBlockBytes / (kc * nr * sizeof(T)));
         var rows = stackalloc T*[Mr];
         var scratch = stackalloc T[Mr * nr];
