@@ -28,6 +28,9 @@ internal unsafe interface IGemmVector<TVector, T>
 
     /// <summary>accumulator + x * y, wrapping.</summary>
     static abstract TVector MultiplyAdd(TVector accumulator, TVector x, TVector y);
+
+    /// <summary>The wrapping sum of the lanes.</summary>
+    static abstract T Sum(TVector value);
 }
 
 internal readonly unsafe struct Gemm512<T> : IGemmVector<Vector512<T>, T>
@@ -51,6 +54,9 @@ internal readonly unsafe struct Gemm512<T> : IGemmVector<Vector512<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> accumulator, Vector512<T> x, Vector512<T> y) => accumulator + (x * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 }
 
 internal readonly unsafe struct Gemm256<T> : IGemmVector<Vector256<T>, T>
@@ -74,6 +80,9 @@ internal readonly unsafe struct Gemm256<T> : IGemmVector<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> accumulator, Vector256<T> x, Vector256<T> y) => accumulator + (x * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 }
 
 internal readonly unsafe struct Gemm128<T> : IGemmVector<Vector128<T>, T>
@@ -97,6 +106,9 @@ internal readonly unsafe struct Gemm128<T> : IGemmVector<Vector128<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> accumulator, Vector128<T> x, Vector128<T> y) => accumulator + (x * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 }
 
 /// <summary>One element per "register": the portable fallback and the tests' in-kernel reference.</summary>
@@ -121,4 +133,7 @@ internal readonly unsafe struct GemmScalar<T> : IGemmVector<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MultiplyAdd(T accumulator, T x, T y) => accumulator + (x * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
 }

@@ -91,9 +91,9 @@ public static partial class RingLinear
     {
         ArgumentNullException.ThrowIfNull(filter);
         CheckConv(input.Length, g.FilterLength, output.Length, g);
-        if (filter.Rows != g.KH * g.KW * g.InC || filter.Columns != g.OutC)
+        if (filter.Transposed || filter.Rows != g.KH * g.KW * g.InC || filter.Columns != g.OutC)
         {
-            throw new ArgumentException($"conv2d {g}: the packed filter is {filter.Rows}x{filter.Columns}, not {g.KH * g.KW * g.InC}x{g.OutC}");
+            throw new ArgumentException($"conv2d {g}: the packed filter is {filter.Rows}x{filter.Columns}, not {g.KH * g.KW * g.InC}x{g.OutC} (pack filters with PackFilter)");
         }
 
         ConvPacked(input, filter.Panels, output, g, accumulate, filter.Width, ConvPlan.For<T>(g, filter.PanelWidth, method));

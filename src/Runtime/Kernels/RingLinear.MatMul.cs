@@ -19,6 +19,15 @@ public static partial class RingLinear
     /// <summary>Bytes of packed B that one block keeps hot in the 1 MB L2 (the convolution's measured choice).</summary>
     internal const int PanelBlockBytes = ConvPlan.FilterBlockBytes;
 
+    /// <summary>
+    /// Up to this many columns a matrix product is n dot products per row over contiguous k (B
+    /// transposed) instead of panels padded to NR: the skin model's 18432×2 dense layer would
+    /// otherwise do 4-16 times the work on zero padding and repeated rows.
+    /// </summary>
+    internal const int DotMaxColumns = 4;
+
+    internal static bool UsesDotProducts(int columns) => columns <= DotMaxColumns;
+
     internal static int PanelWidth<T>(VectorWidth width)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         GemmMicroKernel.Registers * VectorWidths.Lanes<T>(VectorWidths.Supported<T>(width));
@@ -41,16 +50,38 @@ public static partial class RingLinear
         }
     }
 
+    /// <summary>Row-major k×n into n×k.</summary>
+    internal static void Transpose<T>(ReadOnlySpan<T> b, int k, int n, Span<T> transposed)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        for (var p = 0; p < k; p++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                transposed[(j * k) + p] = b[(p * n) + j];
+            }
+        }
+    }
+
     internal static void MatMul<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate, VectorWidth width)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         CheckMatMul(a.Length, b.Length, c.Length, m, k, n);
-        var length = PackedLength(k, n, PanelWidth<T>(width));
+        var dot = UsesDotProducts(n);
+        var length = dot ? k * n : PackedLength(k, n, PanelWidth<T>(width));
         var rented = ArrayPool<T>.Shared.Rent(length);
         try
         {
-            PackPanels(b, k, n, PanelWidth<T>(width), rented.AsSpan(0, length));
-            MatMulPacked(a, rented, c, m, k, n, accumulate, width);
+            if (dot)
+            {
+                Transpose(b, k, n, rented);
+                MatMulDot(a, rented, c, m, k, n, accumulate, width);
+            }
+            else
+            {
+                PackPanels(b, k, n, PanelWidth<T>(width), rented.AsSpan(0, length));
+                MatMulPacked(a, rented, c, m, k, n, accumulate, width);
+            }
         }
         finally
         {
@@ -92,6 +123,69 @@ public static partial class RingLinear
                 default:
                     MatMulCore<T, T, GemmScalar<T>>(pa, pb, pc, m, k, n, accumulate);
                     break;
+            }
+        }
+    }
+
+    /// <summary>C = A·B (+ C) with B given transposed (n×k): every C element is one dot product of two contiguous rows.</summary>
+    internal static unsafe void MatMulDot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> transposed, Span<T> c, int m, int k, int n, bool accumulate, VectorWidth width)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        fixed (T* pa = a, pb = transposed, pc = c)
+        {
+            switch (VectorWidths.Supported<T>(width))
+            {
+                case VectorWidth.Vector512:
+                    DotCore<T, Vector512<T>, Gemm512<T>>(pa, pb, pc, m, k, n, accumulate);
+                    break;
+                case VectorWidth.Vector256:
+                    DotCore<T, Vector256<T>, Gemm256<T>>(pa, pb, pc, m, k, n, accumulate);
+                    break;
+                case VectorWidth.Vector128:
+                    DotCore<T, Vector128<T>, Gemm128<T>>(pa, pb, pc, m, k, n, accumulate);
+                    break;
+                default:
+                    DotCore<T, T, GemmScalar<T>>(pa, pb, pc, m, k, n, accumulate);
+                    break;
+            }
+        }
+    }
+
+    private static unsafe void DotCore<T, TVector, TVec>(T* a, T* transposed, T* c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+        where TVector : unmanaged
+        where TVec : IGemmVector<TVector, T>
+    {
+        var count = TVec.Count;
+        for (var i = 0; i < m; i++)
+        {
+            var row = a + ((nint)i * k);
+            for (var j = 0; j < n; j++)
+            {
+                var column = transposed + ((nint)j * k);
+                TVector s0 = TVec.Zero, s1 = TVec.Zero, s2 = TVec.Zero, s3 = TVec.Zero;
+                var p = 0;
+                for (; p + (4 * count) <= k; p += 4 * count)
+                {
+                    s0 = TVec.MultiplyAdd(s0, TVec.Load(row + p), TVec.Load(column + p));
+                    s1 = TVec.MultiplyAdd(s1, TVec.Load(row + p + count), TVec.Load(column + p + count));
+                    s2 = TVec.MultiplyAdd(s2, TVec.Load(row + p + (2 * count)), TVec.Load(column + p + (2 * count)));
+                    s3 = TVec.MultiplyAdd(s3, TVec.Load(row + p + (3 * count)), TVec.Load(column + p + (3 * count)));
+                }
+
+                for (; p + count <= k; p += count)
+                {
+                    s0 = TVec.MultiplyAdd(s0, TVec.Load(row + p), TVec.Load(column + p));
+                }
+
+                var sum = TVec.Sum(TVec.Add(TVec.Add(s0, s1), TVec.Add(s2, s3)));
+                for (; p < k; p++)
+                {
+                    sum += row[p] * column[p];
+                }
+
+                var at = c + ((nint)i * n) + j;
+                *at = accumulate ? *at + sum : sum;
             }
         }
     }

@@ -26,7 +26,14 @@ public static partial class RingLinear
     {
         ArgumentNullException.ThrowIfNull(b);
         CheckMatMul(a.Length, b.Rows * b.Columns, c.Length, m, b.Rows, b.Columns);
-        MatMulPacked(a, b.Panels, c, m, b.Rows, b.Columns, accumulate, b.Width);
+        if (b.Transposed)
+        {
+            MatMulDot(a, b.Panels, c, m, b.Rows, b.Columns, accumulate, b.Width);
+        }
+        else
+        {
+            MatMulPacked(a, b.Panels, c, m, b.Rows, b.Columns, accumulate, b.Width);
+        }
     }
 
     /// <summary>2-D convolution (cross-correlation, as TensorFlow's Conv2D): NHWC input, HWIO filter, NHWC output, zero padding.</summary>
@@ -48,18 +55,33 @@ public static partial class RingLinear
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         g.Validate();
-        return Pack(filter, g.KH * g.KW * g.InC, g.OutC);
+        var k = g.KH * g.KW * g.InC;
+        CheckPack(filter.Length, k, g.OutC);
+        return new PackedRingMatrix<T>(filter, k, g.OutC, VectorWidths.ForColumns<T>(g.OutC), allowTransposed: false);
     }
 
+    /// <summary>Packs for MatMul (tiny n is stored transposed for dot products) at an explicit width.</summary>
     internal static PackedRingMatrix<T> Pack<T>(ReadOnlySpan<T> b, int k, int n, VectorWidth width)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (k < 0 || n < 0 || b.Length != (long)k * n)
-        {
-            throw new ArgumentException($"packing a {k}x{n} matrix: got length {b.Length}");
-        }
+        CheckPack(b.Length, k, n);
+        return new PackedRingMatrix<T>(b, k, n, width, allowTransposed: true);
+    }
 
-        return new PackedRingMatrix<T>(b, k, n, width);
+    /// <summary>Packs NR-wide panels whatever n is (conv filters; tests of the panel path).</summary>
+    internal static PackedRingMatrix<T> PackPanelsOnly<T>(ReadOnlySpan<T> b, int k, int n, VectorWidth width)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        CheckPack(b.Length, k, n);
+        return new PackedRingMatrix<T>(b, k, n, width, allowTransposed: false);
+    }
+
+    private static void CheckPack(int length, int k, int n)
+    {
+        if (k < 0 || n < 0 || length != (long)k * n)
+        {
+            throw new ArgumentException($"packing a {k}x{n} matrix: got length {length}");
+        }
     }
 
     private static void CheckMatMul(int aLength, int bLength, int cLength, int m, int k, int n)

@@ -112,7 +112,7 @@ public sealed class RingConv2DTests
         var output = Random<T>(rng, g.OutputLength);
         if (plan is { } p)
         {
-            var packed = RingLinear.Pack<T>(filter, g.KH * g.KW * g.InC, g.OutC, width);
+            var packed = RingLinear.PackPanelsOnly<T>(filter, g.KH * g.KW * g.InC, g.OutC, width);
             RingLinear.ConvPacked<T>(input, packed.Panels, output, g, accumulate: false, width, p);
             Equal<T>(RingLinearReference.Conv2D(input, filter, null, g), output, what);
             output = (T[])out0.Clone();
@@ -125,7 +125,7 @@ public sealed class RingConv2DTests
         Equal<T>(RingLinearReference.Conv2D(input, filter, null, g), output, what);
 
         output = (T[])out0.Clone();
-        RingLinear.Conv2D<T>(input, RingLinear.Pack<T>(filter, g.KH * g.KW * g.InC, g.OutC, width), output, g, accumulate: true, method);
+        RingLinear.Conv2D<T>(input, RingLinear.PackPanelsOnly<T>(filter, g.KH * g.KW * g.InC, g.OutC, width), output, g, accumulate: true, method);
         Equal<T>(RingLinearReference.Conv2D(input, filter, out0, g), output, what + " prepacked accumulate");
     }
 }

@@ -31,6 +31,9 @@ public sealed class RingLinearTests
         CheckMatMul<uint>((VectorWidth)width, new Random(2), 5, (2 * RingLinear.KBlock) + 3, 131);
         var panelBlockColumns = RingLinear.PanelBlockBytes / (RingLinear.KBlock * sizeof(ulong));
         CheckMatMul<ulong>((VectorWidth)width, new Random(3), 3, RingLinear.KBlock, panelBlockColumns + 9);
+
+        // The skin model's dense layer, 18432 -> 2 (dot products), for a batch of 3.
+        CheckMatMul<ulong>((VectorWidth)width, new Random(4), 3, 18432, 2);
     }
 
     [Fact]
@@ -64,6 +67,9 @@ public sealed class RingLinearTests
         Assert.Throws<ArgumentException>(() => RingLinear.MatMul<ulong>(a, new ulong[6], new ulong[5], 2, 3, 2));
         Assert.Throws<ArgumentException>(() => RingLinear.MatMul<ulong>(a, new ulong[6], new ulong[4], -2, -3, 2));
         var packed = RingLinear.Pack<ulong>(new ulong[6], 3, 2);
+        var g = new Conv2DGeometry(1, 1, 1, 3, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+        var ex = Assert.Throws<ArgumentException>(() => RingLinear.Conv2D<ulong>(new ulong[3], packed, new ulong[2], g));
+        Assert.Contains("PackFilter", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => RingLinear.MatMul<ulong>(new ulong[4], packed, new ulong[4], 2));
         Assert.Throws<ArgumentException>(() => RingLinear.Pack<ulong>(new ulong[5], 3, 2));
     }
@@ -104,5 +110,10 @@ public sealed class RingLinearTests
         c = (T[])c0.Clone();
         RingLinear.MatMul<T>(a, RingLinear.Pack<T>(b, k, n, width), c, m, accumulate: true);
         Equal<T>(expected, c, what + " prepacked accumulate");
+
+        // Few columns take the dot-product path above; the panel path must still be right for them.
+        c = (T[])c0.Clone();
+        RingLinear.MatMul<T>(a, RingLinear.PackPanelsOnly<T>(b, k, n, width), c, m, accumulate: true);
+        Equal<T>(expected, c, what + " prepacked panels accumulate");
     }
 }
