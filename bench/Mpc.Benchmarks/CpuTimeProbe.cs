@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Mpc.Runtime.Kernels;
 
 namespace Mpc.Benchmarks;
@@ -21,6 +23,12 @@ internal static class CpuTimeProbe
     {
         output.WriteLine("| Layer | Z_2^k | Method | MACs | best CPU ms | GMAC/s (CPU) | best wall ms | GMAC/s (wall) |");
         output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|");
+        const long PeakSteps = 50_000_000;
+        var peakMacs = PeakSteps * 8 * Vector512<ulong>.Count;
+        var (peakCpu, peakWall) = Time(peakMacs, () => Peak(PeakSteps));
+        Row(output, "peak: 8 independent vpmullq+vpaddq", 64, "-", peakMacs, peakCpu, peakWall);
+        MatMulRows(output, 1, 18432, 2);
+        MatMulRows(output, 512, 512, 512);
         foreach (var layer in SkinModel.Layers)
         {
             var g = SkinModel.Geometry(layer);
@@ -30,26 +38,71 @@ internal static class CpuTimeProbe
             foreach (var method in new[] { ConvMethod.Direct, ConvMethod.Im2Col })
             {
                 var (cpu, wall) = Time(g.Macs, () => RingLinear.Conv2D(input, filter, output64, g, accumulate: false, method));
-                Row(output, layer, 64, method, g.Macs, cpu, wall);
+                Row(output, layer, 64, method.ToString(), g.Macs, cpu, wall);
             }
 
             var input32 = SkinModel.Random<uint>(g.InputLength, 3);
             var output32 = new uint[g.OutputLength];
             var filter32 = RingLinear.PackFilter<uint>(SkinModel.Random<uint>(g.FilterLength, 4), g);
             var (cpu32, wall32) = Time(g.Macs, () => RingLinear.Conv2D(input32, filter32, output32, g));
-            Row(output, layer, 32, ConvMethod.Auto, g.Macs, cpu32, wall32);
+            Row(output, layer, 32, nameof(ConvMethod.Direct), g.Macs, cpu32, wall32);
         }
     }
 
-    private static void Row(TextWriter output, string layer, int bits, ConvMethod method, long macs, double cpu, double wall) =>
+    private static void MatMulRows(TextWriter output, int m, int k, int n)
+    {
+        var a = SkinModel.Random<ulong>(m * k, 1);
+        var b = RingLinear.Pack<ulong>(SkinModel.Random<ulong>(k * n, 2), k, n);
+        var c = new ulong[m * n];
+        var macs = (long)m * k * n;
+        var (cpu, wall) = Time(macs, () => RingLinear.MatMul(a, b, c, m));
+        Row(output, FormattableString.Invariant($"matmul {m}x{k}x{n}"), 64, "-", macs, cpu, wall);
+    }
+
+    /// <summary>What one core can do at best: 8 independent multiply-add chains of Vector512&lt;ulong&gt;, nothing else.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong Peak(long steps)
+    {
+        var b = Vector512.Create(3UL);
+        Vector512<ulong> a0 = b + Vector512<ulong>.One, a1 = a0 + b, a2 = a1 + b, a3 = a2 + b, a4 = a3 + b, a5 = a4 + b, a6 = a5 + b, a7 = a6 + b;
+        Vector512<ulong> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (var i = 0L; i < steps; i++)
+        {
+            b += a7; // keeps the products from being hoisted out of the loop
+            c0 += a0 * b;
+            c1 += a1 * b;
+            c2 += a2 * b;
+            c3 += a3 * b;
+            c4 += a4 * b;
+            c5 += a5 * b;
+            c6 += a6 * b;
+            c7 += a7 * b;
+        }
+
+        return (c0 ^ c1 ^ c2 ^ c3 ^ c4 ^ c5 ^ c6 ^ c7).ToScalar();
+    }
+
+    private static void Row(TextWriter output, string layer, int bits, string method, long macs, double cpu, double wall) =>
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"| {layer} | {bits} | {method} | {macs / 1e9:F3} G | {cpu * 1e3:F1} | {macs / cpu / 1e9:F1} | {wall * 1e3:F1} | {macs / wall / 1e9:F1} |"));
 
-    /// <summary>Best-of-N thread CPU time and wall time; N so that the runs add up to about 6 G MACs (at least 3).</summary>
-    private static (double Cpu, double Wall) Time(long macs, Action run)
+    /// <summary>Best-of-N thread CPU time and wall time after a warm-up; N so that the runs add up to about 6 G MACs (3 to 200).</summary>
+    private static (double Cpu, double Wall) Time(long macs, Action run) => Time(macs, () =>
     {
         run();
+        return 0UL;
+    });
+
+    private static (double Cpu, double Wall) Time(long macs, Func<ulong> run)
+    {
+        // Warm up long enough for tiered compilation to promote the kernels (30 calls, then a 100 ms delay).
+        var warmup = Stopwatch.StartNew();
+        for (var calls = 0; calls < 50 || warmup.ElapsedMilliseconds < 500; calls++)
+        {
+            run();
+        }
+
         var reps = (int)Math.Clamp(6e9 / macs, 3, 200);
         double bestCpu = double.MaxValue, bestWall = double.MaxValue;
         for (var i = 0; i < reps; i++)

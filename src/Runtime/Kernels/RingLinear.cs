@@ -18,7 +18,7 @@ public static partial class RingLinear
     /// <summary>C = A·B (or C += A·B), row-major: A is m×k, B is k×n, C is m×n.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate = false)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        MatMul(a, b, c, m, k, n, accumulate, VectorWidths.ForColumns<T>(n));
+        MatMul(a, b, c, m, k, n, accumulate, MatMulWidth<T>(n));
 
     /// <summary>C = A·B (or C += A·B) with B packed by <see cref="Pack{T}(ReadOnlySpan{T}, int, int)"/>: A is m×B.Rows, C is m×B.Columns.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, PackedRingMatrix<T> b, Span<T> c, int m, bool accumulate = false)
@@ -48,7 +48,7 @@ public static partial class RingLinear
 
     /// <summary>Packs a row-major k×n matrix for <see cref="MatMul{T}(ReadOnlySpan{T}, PackedRingMatrix{T}, Span{T}, int, bool)"/>.</summary>
     public static PackedRingMatrix<T> Pack<T>(ReadOnlySpan<T> b, int k, int n)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Pack(b, k, n, VectorWidths.ForColumns<T>(n));
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Pack(b, k, n, MatMulWidth<T>(n));
 
     /// <summary>Packs an HWIO filter of geometry <paramref name="g"/> (a (KH·KW·InC)×OutC matrix).</summary>
     public static PackedRingMatrix<T> PackFilter<T>(ReadOnlySpan<T> filter, in Conv2DGeometry g)
@@ -75,6 +75,11 @@ public static partial class RingLinear
         CheckPack(b.Length, k, n);
         return new PackedRingMatrix<T>(b, k, n, width, allowTransposed: false);
     }
+
+    /// <summary>Dot products run at the widest width (they vectorise k); panels narrow for few columns.</summary>
+    private static VectorWidth MatMulWidth<T>(int columns)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        UsesDotProducts(columns) ? VectorWidths.Widest<T>() : VectorWidths.ForColumns<T>(columns);
 
     private static void CheckPack(int length, int k, int n)
     {
