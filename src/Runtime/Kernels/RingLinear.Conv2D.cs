@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Mpc.Runtime.Kernels;
 
@@ -111,27 +110,23 @@ public static partial class RingLinear
             rented.AsSpan(0, scratchLength).Clear();
             fixed (T* pi = input, pb = panels, po = output, ps = rented)
             {
-                switch (VectorWidths.Supported<T>(width))
-                {
-                    case VectorWidth.Vector512:
-                        ConvCore<T, Vector512<T>, Gemm512<T>>(pi, pb, po, g, accumulate, plan, ps);
-                        break;
-                    case VectorWidth.Vector256:
-                        ConvCore<T, Vector256<T>, Gemm256<T>>(pi, pb, po, g, accumulate, plan, ps);
-                        break;
-                    case VectorWidth.Vector128:
-                        ConvCore<T, Vector128<T>, Gemm128<T>>(pi, pb, po, g, accumulate, plan, ps);
-                        break;
-                    default:
-                        ConvCore<T, T, GemmScalar<T>>(pi, pb, po, g, accumulate, plan, ps);
-                        break;
-                }
+                GemmDispatch.Run<T, ConvBody<T>>(width, new ConvBody<T>(pi, pb, po, g, accumulate, plan, ps));
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>The arguments of <see cref="ConvCore{T, TVector, TVec}"/>, carried to the width it runs at.</summary>
+    private readonly unsafe struct ConvBody<T>(T* input, T* panels, T* output, Conv2DGeometry g, bool accumulate, ConvPlan plan, T* scratch) : IGemmBody<T>
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        public void Run<TVector, TVec>()
+            where TVector : unmanaged
+            where TVec : IGemmVector<TVector, T> =>
+            ConvCore<T, TVector, TVec>(input, panels, output, g, accumulate, plan, scratch);
     }
 
     [SkipLocalsInit]

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Mpc.Runtime.Kernels;
 
@@ -109,21 +108,7 @@ public static partial class RingLinear
 
         fixed (T* pa = a, pb = panels, pc = c)
         {
-            switch (VectorWidths.Supported<T>(width))
-            {
-                case VectorWidth.Vector512:
-                    MatMulCore<T, Vector512<T>, Gemm512<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                case VectorWidth.Vector256:
-                    MatMulCore<T, Vector256<T>, Gemm256<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                case VectorWidth.Vector128:
-                    MatMulCore<T, Vector128<T>, Gemm128<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                default:
-                    MatMulCore<T, T, GemmScalar<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-            }
+            GemmDispatch.Run<T, MatMulBody<T>>(width, new MatMulBody<T>(pa, pb, pc, m, k, n, accumulate));
         }
     }
 
@@ -133,22 +118,24 @@ public static partial class RingLinear
     {
         fixed (T* pa = a, pb = transposed, pc = c)
         {
-            switch (VectorWidths.Supported<T>(width))
-            {
-                case VectorWidth.Vector512:
-                    DotCore<T, Vector512<T>, Gemm512<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                case VectorWidth.Vector256:
-                    DotCore<T, Vector256<T>, Gemm256<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                case VectorWidth.Vector128:
-                    DotCore<T, Vector128<T>, Gemm128<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-                default:
-                    DotCore<T, T, GemmScalar<T>>(pa, pb, pc, m, k, n, accumulate);
-                    break;
-            }
+            GemmDispatch.Run<T, DotBody<T>>(width, new DotBody<T>(pa, pb, pc, m, k, n, accumulate));
         }
+    }
+
+    private readonly unsafe struct DotBody<T>(T* a, T* transposed, T* c, int m, int k, int n, bool accumulate) : IGemmBody<T>
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        public void Run<TVector, TVec>()
+            where TVector : unmanaged
+            where TVec : IGemmVector<TVector, T> => DotCore<T, TVector, TVec>(a, transposed, c, m, k, n, accumulate);
+    }
+
+    private readonly unsafe struct MatMulBody<T>(T* a, T* panels, T* c, int m, int k, int n, bool accumulate) : IGemmBody<T>
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        public void Run<TVector, TVec>()
+            where TVector : unmanaged
+            where TVec : IGemmVector<TVector, T> => MatMulCore<T, TVector, TVec>(a, panels, c, m, k, n, accumulate);
     }
 
     private static unsafe void DotCore<T, TVector, TVec>(T* a, T* transposed, T* c, int m, int k, int n, bool accumulate)
