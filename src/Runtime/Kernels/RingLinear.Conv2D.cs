@@ -15,9 +15,9 @@ internal enum ConvMethod
 
     /// <summary>
     /// Each tile of MR pixels copies its im2col rows (one tap block) into a small buffer first. Kept as
-    /// the measured alternative: it loses to <see cref="Direct"/> by 10-30% at every skin-model shape,
-    /// the 3-channel first layer included (docs/BENCHMARKS.md), because the copy costs more than the
-    /// per-tap loop setup it saves.
+    /// the measured alternative: it loses to <see cref="Direct"/>, mostly by 10-30%, at the skin
+    /// model's shapes, the 3-channel first layer included (docs/BENCHMARKS.md): the copy costs more
+    /// than the per-tap loop setup it saves.
     /// </summary>
     Im2Col,
 }
@@ -32,7 +32,7 @@ internal enum ConvMethod
 /// Measured at the skin model's shapes (docs/BENCHMARKS.md): about 1 K k-steps per pass makes the
 /// output traffic negligible (16 bytes per 1 K MACs per output element) while a filter block of at
 /// most 256 KB stays in L2 next to the input rows; all 9 taps in one pass of a 512-channel layer
-/// (4.6 K k-steps, a 1.2 MB panel) loses a quarter of the speed, and so does a 1 MB block.
+/// (4.6 K k-steps, a 1.2 MB panel) loses 25-40% of the speed, and so does a 1 MB filter block.
 /// </remarks>
 internal readonly record struct ConvPlan(ConvMethod Method, int TapsPerBlock, int PanelsPerBlock)
 {

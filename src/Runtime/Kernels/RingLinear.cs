@@ -10,8 +10,10 @@ namespace Mpc.Runtime.Kernels;
 /// </summary>
 /// <remarks>
 /// The protocols compute sums such as conv(E, B_i) + conv(A_i, F): call the second with
-/// <c>accumulate: true</c>. The output is read and written once per call, which costs under 1% of a
-/// convolution at the skin model's shapes (docs/BENCHMARKS.md), so no fused two-pair kernel is offered.
+/// <c>accumulate: true</c>. The output is read and written once per pass over it anyway, so
+/// accumulating costs nothing measurable at the skin model's shapes (docs/BENCHMARKS.md) and no
+/// fused two-pair kernel is offered. All entry points are single-threaded and allocation-free apart
+/// from pooled scratch (ArrayPool) and the packed matrices themselves; callers parallelise.
 /// </remarks>
 public static partial class RingLinear
 {
