@@ -49,6 +49,52 @@ internal static class CpuTimeProbe
         }
     }
 
+    /// <summary>
+    /// <c>--cpu-time-ab</c>: Direct and Im2Col called alternately (so that both see the same
+    /// machine), 10 pairs after a warm-up, each call timed by thread CPU time; best and mean.
+    /// </summary>
+    public static void RunInterleaved(TextWriter output)
+    {
+        const int Pairs = 10;
+        output.WriteLine("| Layer | Direct best / mean GMAC/s | Im2Col best / mean GMAC/s |");
+        output.WriteLine("|---|---:|---:|");
+        foreach (var layer in SkinModel.Layers)
+        {
+            var g = SkinModel.Geometry(layer);
+            var input = SkinModel.Random<ulong>(g.InputLength, 1);
+            var result = new ulong[g.OutputLength];
+            var filter = RingLinear.PackFilter<ulong>(SkinModel.Random<ulong>(g.FilterLength, 2), g);
+            Action direct = () => RingLinear.Conv2D(input, filter, result, g, accumulate: false, ConvMethod.Direct);
+            Action im2col = () => RingLinear.Conv2D(input, filter, result, g, accumulate: false, ConvMethod.Im2Col);
+            var warmup = Stopwatch.StartNew();
+            while (warmup.ElapsedMilliseconds < 600)
+            {
+                direct();
+                im2col();
+            }
+
+            double bestDirect = double.MaxValue, bestIm2Col = double.MaxValue, sumDirect = 0, sumIm2Col = 0;
+            for (var i = 0; i < Pairs; i++)
+            {
+                var t = CpuSeconds(direct);
+                (bestDirect, sumDirect) = (Math.Min(bestDirect, t), sumDirect + t);
+                t = CpuSeconds(im2col);
+                (bestIm2Col, sumIm2Col) = (Math.Min(bestIm2Col, t), sumIm2Col + t);
+            }
+
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {layer} | {g.Macs / bestDirect / 1e9:F1} / {g.Macs / (sumDirect / Pairs) / 1e9:F1} | {g.Macs / bestIm2Col / 1e9:F1} / {g.Macs / (sumIm2Col / Pairs) / 1e9:F1} |"));
+        }
+    }
+
+    private static double CpuSeconds(Action run)
+    {
+        var t0 = ThreadCpuSeconds();
+        run();
+        return ThreadCpuSeconds() - t0;
+    }
+
     private static void MatMulRows(TextWriter output, int m, int k, int n)
     {
         var a = SkinModel.Random<ulong>(m * k, 1);

@@ -5,8 +5,8 @@ namespace Mpc.Benchmarks;
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher, so <c>--filter</c>, <c>--job</c> and the other standard
 /// options work (docs/BENCHMARKS.md has the commands). Every benchmark class carries
-/// <see cref="KernelConfig"/>, which adds the throughput column. <c>--cpu-time</c> instead runs
-/// <see cref="CpuTimeProbe"/>.
+/// <see cref="KernelConfig"/>, which adds the throughput column. <c>--cpu-time</c> and
+/// <c>--cpu-time-ab</c> instead run <see cref="CpuTimeProbe"/>.
 /// </summary>
 public static class Program
 {
@@ -15,6 +15,12 @@ public static class Program
         if (args is ["--cpu-time"])
         {
             CpuTimeProbe.Run(Console.Out);
+            return;
+        }
+
+        if (args is ["--cpu-time-ab"])
+        {
+            CpuTimeProbe.RunInterleaved(Console.Out);
             return;
         }
 
