@@ -20,8 +20,9 @@ public readonly record struct Conv2DGeometry(
     int PadBottom,
     int PadRight)
 {
-    public int OutH => (InH + PadTop + PadBottom - KH) / StrideH + 1;
-    public int OutW => (InW + PadLeft + PadRight - KW) / StrideW + 1;
+    // A stride below 1 gives 0 (invalid, caught by Validate) rather than throwing from ToString.
+    public int OutH => StrideH < 1 ? 0 : ((InH + PadTop + PadBottom - KH) / StrideH) + 1;
+    public int OutW => StrideW < 1 ? 0 : ((InW + PadLeft + PadRight - KW) / StrideW) + 1;
     public int InputLength => Batch * InH * InW * InC;
     public int FilterLength => KH * KW * InC * OutC;
     public int OutputLength => Batch * OutH * OutW * OutC;
