@@ -134,6 +134,14 @@ def to_nchw(x_nhwc: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(x_nhwc.transpose(0, 3, 1, 2)))
 
 
+def cpu_capability() -> str:
+    """The CPU code path PyTorch uses (e.g. AVX2, AVX512): results differ across code paths."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage" in line:
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def configure_torch(threads: int = 2) -> None:
     """Deterministic CPU execution: fixed thread count, deterministic algorithms only."""
     torch.set_num_threads(threads)

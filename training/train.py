@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=sm.DEFAULT_DATA_DIR, help="folder with images_200.npy and labels.csv")
     ap.add_argument("--out", required=True, help="output folder (training/runs/... is git-ignored)")
     ap.add_argument("--width", type=float, default=0.125, help="channel multiplier of the seed's 64,128,256,512,512")
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate (cosine decay)")
     ap.add_argument("--weight-decay", type=float, default=1e-2)
@@ -146,8 +146,7 @@ def main(argv=None) -> int:
                "threshold_p_melanoma": threshold, "val_sensitivity": sens, "val_specificity": spec,
                "train_seconds": elapsed, "torch": torch.__version__, "numpy": np.__version__,
                "python": platform.python_version(), "machine": platform.machine(),
-               "cpu_capability": torch.backends.cpu.get_cpu_capability()
-               if hasattr(torch.backends, "cpu") else "unknown"}
+               "cpu_capability": sm.cpu_capability()}
     torch.save({"state_dict": best_state, "width": args.width, "summary": summary}, os.path.join(args.out, "best.pt"))
     torch.save({"state_dict": model.state_dict(), "width": args.width, "summary": summary | {"epoch": args.epochs}},
                os.path.join(args.out, "last.pt"))
