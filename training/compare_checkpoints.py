@@ -25,8 +25,11 @@ def main(argv=None) -> int:
             a[k].numpy().tobytes() == b[k].numpy().tobytes()
         if not same:
             differ += 1
-            diff = (a[k].double() - b[k].double()).abs().max().item() if a[k].shape == b[k].shape else float("nan")
-            print(f"{k}: differs (max abs diff {diff:.3g})")
+            if a[k].shape != b[k].shape:
+                print(f"{k}: shapes differ ({list(a[k].shape)} vs {list(b[k].shape)})")
+            else:
+                diff = (a[k].double() - b[k].double()).abs().max().item()
+                print(f"{k}: differs (max abs diff {diff:.3g})")
     n = sum(t.numel() for t in a.values())
     print(f"{len(a)} tensors, {n} values: {'bitwise identical' if not differ else f'{differ} tensors differ'}")
     return 0 if not differ else 1
