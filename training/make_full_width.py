@@ -27,6 +27,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_graphdef  # noqa: E402
+import graph_interpreter  # noqa: E402
 import skin_model as sm  # noqa: E402
 
 
@@ -77,6 +78,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--calib", type=int, default=8, help="number of training images for the statistics")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--check", action="store_true",
+                    help="also run the numpy interpreter on the .pb for one test image and compare with PyTorch "
+                         "(several minutes)")
     args = ap.parse_args(argv)
     t0 = time.time()
     sm.configure_torch(args.threads)
@@ -91,7 +95,8 @@ def main(argv=None) -> int:
     stats, logits = layer_stats(model, x)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    sha = export_graphdef.write_graphdef(export_graphdef.build_graphdef(model), args.out)
+    graph = export_graphdef.build_graphdef(model)
+    sha = export_graphdef.write_graphdef(graph, args.out)
     macs, relus = sm.count_macs(1.0)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"calibrated on training images {calib_idx.tolist()}")
@@ -100,6 +105,14 @@ def main(argv=None) -> int:
     print(f"  logits on the calibration images: max|.| {np.abs(logits).max():.3f}")
     print(f"{args.out}: {n_params} parameters, {macs / 1e9:.2f} G MACs, {relus / 1e6:.2f} M ReLUs, "
           f"{os.path.getsize(args.out) / 1e6:.1f} MB, sha256 {sha}; {time.time() - t0:.1f} s")
+    if args.check:
+        i = int(data.indices("test")[0])
+        x1 = sm.preprocess(data.images[i:i + 1])
+        with torch.no_grad():
+            ref = model(sm.to_nchw(x1)).numpy()
+        (y,) = graph_interpreter.Interpreter(graph).run({"input": x1}, ["output"])
+        print(f"check on test image {i}: PyTorch {ref[0].tolist()}, interpreter {y[0].tolist()}, "
+              f"max abs diff {float(np.abs(y - ref).max()):.3g}")
     return 0
 
 
