@@ -14,6 +14,8 @@ public enum Problem
     DynamicShape,
     InvalidNode,
     BadOutput,
+    NotSecurable,
+    FixedPointRange,
 }
 
 /// <summary>One problem at one node: <paramref name="Detail"/> says what is wrong there.</summary>
@@ -33,6 +35,8 @@ public sealed record Diagnostic(Problem Problem, string Node, string Detail)
         Problem.DynamicShape => "dynamic shape (only the batch dimension may be unknown)",
         Problem.InvalidNode => "invalid node",
         Problem.BadOutput => "unknown output",
+        Problem.NotSecurable => "not supported under secure computation",
+        Problem.FixedPointRange => "values too large for 64-bit fixed point",
         _ => problem.ToString(),
     };
 }

@@ -5,7 +5,7 @@ using Mpc.Runtime.Plaintext;
 namespace Mpc.Compiler.Execution;
 
 /// <summary>The float32 computation of each node type, reading its inputs from <c>values</c>.</summary>
-internal sealed partial class NodeKernels(IReadOnlyDictionary<string, Tensor> values, IReadOnlyDictionary<string, Tensor> inputs)
+internal sealed partial class NodeKernels(IReadOnlyDictionary<string, Tensor> values, IReadOnlyDictionary<string, Tensor> inputs, Activations activations)
     : INodeVisitor<Tensor>
 {
     public Tensor Visit(Input node) => inputs[node.Name];
@@ -92,11 +92,11 @@ internal sealed partial class NodeKernels(IReadOnlyDictionary<string, Tensor> va
 
     public Tensor Visit(Sqrt node) => Unary(node, MathF.Sqrt);
 
-    public Tensor Visit(Relu node) => Unary(node, static x => x > 0f ? x : 0f);
+    public Tensor Visit(Relu node) => Unary(node, activations.Relu);
 
-    public Tensor Visit(Relu6 node) => Unary(node, static x => Math.Clamp(x, 0f, 6f));
+    public Tensor Visit(Relu6 node) => Unary(node, activations.Relu6);
 
-    public Tensor Visit(Sigmoid node) => Unary(node, static x => 1f / (1f + MathF.Exp(-x)));
+    public Tensor Visit(Sigmoid node) => Unary(node, activations.Sigmoid);
 
     private static PoolGeometry Geometry(Shape x, Window size, Window strides, Padding2D p) =>
         new(x[0], x[1], x[2], x[3], size.H, size.W, strides.H, strides.W, p.Top, p.Left, p.Bottom, p.Right);

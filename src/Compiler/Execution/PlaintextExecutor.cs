@@ -11,7 +11,7 @@ public static class PlaintextExecutor
 {
     /// <summary>Runs a graph with one input and one output.</summary>
     /// <exception cref="MpcInputException">The graph does not have exactly one input and one output, or the input has the wrong shape.</exception>
-    public static Tensor Run(Graph graph, Tensor input)
+    public static Tensor Run(Graph graph, Tensor input, Activations? activations = null)
     {
         var inputs = graph.Inputs.ToList();
         if (inputs.Count != 1 || graph.Outputs.Length != 1)
@@ -19,29 +19,29 @@ public static class PlaintextExecutor
             throw new MpcInputException($"the model has {inputs.Count} inputs and {graph.Outputs.Length} outputs; this call needs exactly one of each");
         }
 
-        return Run(graph, new Dictionary<string, Tensor>(StringComparer.Ordinal) { [inputs[0].Name] = input })[0];
+        return Run(graph, new Dictionary<string, Tensor>(StringComparer.Ordinal) { [inputs[0].Name] = input }, activations)[0];
     }
 
     /// <summary>Runs a graph; returns the outputs in <see cref="Graph.Outputs"/> order.</summary>
-    public static IReadOnlyList<Tensor> Run(Graph graph, IReadOnlyDictionary<string, Tensor> inputs)
+    public static IReadOnlyList<Tensor> Run(Graph graph, IReadOnlyDictionary<string, Tensor> inputs, Activations? activations = null)
     {
-        var values = Execute(graph, inputs, keepAll: false);
+        var values = Execute(graph, inputs, keepAll: false, activations);
         return [.. graph.Outputs.Select(o => values[o])];
     }
 
     /// <summary>Runs a graph and returns every node's value (tests compare intermediate values).</summary>
-    public static IReadOnlyDictionary<string, Tensor> RunAll(Graph graph, IReadOnlyDictionary<string, Tensor> inputs) =>
-        Execute(graph, inputs, keepAll: true);
+    public static IReadOnlyDictionary<string, Tensor> RunAll(Graph graph, IReadOnlyDictionary<string, Tensor> inputs, Activations? activations = null) =>
+        Execute(graph, inputs, keepAll: true, activations);
 
     /// <summary>Evaluates one node whose inputs are all in <paramref name="values"/> (constant folding uses it).</summary>
     public static Tensor Evaluate(Node node, IReadOnlyDictionary<string, Tensor> values) =>
-        node.Accept(new NodeKernels(values, new Dictionary<string, Tensor>()));
+        node.Accept(new NodeKernels(values, new Dictionary<string, Tensor>(), Activations.Exact));
 
     /// <param name="keepAll">
     /// False drops each activation after its last reader has run (outputs stay), so that a VGG-sized
     /// model holds a few activations at a time instead of all forty.
     /// </param>
-    private static Dictionary<string, Tensor> Execute(Graph graph, IReadOnlyDictionary<string, Tensor> inputs, bool keepAll)
+    private static Dictionary<string, Tensor> Execute(Graph graph, IReadOnlyDictionary<string, Tensor> inputs, bool keepAll, Activations? activations)
     {
         foreach (var name in inputs.Keys.Where(k => !graph.Inputs.Any(i => i.Name == k)))
         {
@@ -71,7 +71,7 @@ public static class PlaintextExecutor
         }
 
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var kernels = new NodeKernels(values, inputs);
+        var kernels = new NodeKernels(values, inputs, activations ?? Activations.Exact);
         for (var i = 0; i < graph.Nodes.Length; i++)
         {
             var node = graph.Nodes[i];
@@ -93,4 +93,13 @@ public static class PlaintextExecutor
 
         return values;
     }
+}
+
+/// <summary>
+/// The non-linear functions the executor applies: TensorFlow's by default, or an approximation
+/// (Pond's polynomials) to compute exactly what a protocol approximates, as the reference of its tests.
+/// </summary>
+public sealed record Activations(Func<float, float> Relu, Func<float, float> Sigmoid, Func<float, float> Relu6)
+{
+    public static Activations Exact { get; } = new(static x => x > 0f ? x : 0f, static x => 1f / (1f + MathF.Exp(-x)), static x => Math.Clamp(x, 0f, 6f));
 }

@@ -14,6 +14,8 @@ namespace Mpc.Compiler.Passes;
 /// <item><b>FuseBias</b> before FoldBatchNorm: the batch norm's Mul then reads the layer directly
 /// (conv -> BiasAdd -> Mul would otherwise hide the conv), and the old bias is scaled with the weights.</item>
 /// <item><b>FoldBatchNorm</b>: folds scale and shift into the layer's weights and bias.</item>
+/// <item><b>GlobalMeanToAvgPool</b>: a Mean over H and W becomes an AvgPool, so that the next pass
+/// treats global average pooling like any other average pool.</item>
 /// <item><b>FoldAvgPoolDivisor</b> last: it divides the final weights, after batch-norm folding has
 /// rewritten them.</item>
 /// </list>
@@ -32,6 +34,7 @@ public sealed class Pipeline
         new FoldConstants(),
         new FuseBias(),
         new FoldBatchNorm(),
+        new GlobalMeanToAvgPool(),
         new FoldAvgPoolDivisor(),
     ]);
 

@@ -63,7 +63,7 @@ public sealed class CliTests
         var all = Mpcc.Run("inspect", Fixtures.MnistModel, "--dump-ir-after", "all");
         var stages = all.Out.Split('\n').Where(l => l.StartsWith("# IR after ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(
-            ["# IR after import", "# IR after RemoveIdentities", "# IR after FoldConstants", "# IR after FuseBias", "# IR after FoldBatchNorm", "# IR after FoldAvgPoolDivisor"],
+            ["# IR after import", "# IR after RemoveIdentities", "# IR after FoldConstants", "# IR after FuseBias", "# IR after FoldBatchNorm", "# IR after GlobalMeanToAvgPool", "# IR after FoldAvgPoolDivisor"],
             stages);
     }
 
@@ -73,7 +73,7 @@ public sealed class CliTests
         var result = Mpcc.Run("inspect", Fixtures.MnistModel, "--dump-ir-after", "FoldEverything");
         Assert.Equal(2, result.Code);
         Assert.Equal(
-            "mpcc: --dump-ir-after FoldEverything: no such pass (import, RemoveIdentities, FoldConstants, FuseBias, FoldBatchNorm, FoldAvgPoolDivisor, all)\n",
+            "mpcc: --dump-ir-after FoldEverything: no such pass (import, RemoveIdentities, FoldConstants, FuseBias, FoldBatchNorm, GlobalMeanToAvgPool, FoldAvgPoolDivisor, all)\n",
             result.Err);
     }
 

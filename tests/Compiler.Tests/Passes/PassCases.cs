@@ -32,12 +32,28 @@ internal static class PassCases
                 ["fused-batch-norm"] = FusedBatchNorm,
                 ["batch-norm-after-relu-stays"] = BatchNormAfterRelu,
             },
+            ["GlobalMeanToAvgPool"] = new Dictionary<string, Func<byte[]>>
+            {
+                ["mean-keep-and-drop-dims"] = GlobalMeans,
+            },
             ["FoldAvgPoolDivisor"] = new Dictionary<string, Func<byte[]>>
             {
                 ["seed-pools"] = () => SmallSeed().Write(seed: 11),
                 ["partial-windows-and-relu-stay"] = PoolsThatStay,
             },
         };
+
+    /// <summary>Mean over H, W with and without keep_dims (both then feed a MatMul), and a Mean over C that stays.</summary>
+    private static byte[] GlobalMeans()
+    {
+        var g = new GraphDefWriter().Placeholder("x", 1, 3, 4, 2).ConstInt("hw", [1, 2], 2).ConstInt("c", [3], 1);
+        g.Node("drop", "Mean", ["x", "hw"], Float, ("Tidx", TfAttr.Type(TfType.Int32)), ("keep_dims", TfAttr.Bool(false)));
+        g.Node("keep", "Mean", ["x", "hw"], Float, ("Tidx", TfAttr.Type(TfType.Int32)), ("keep_dims", TfAttr.Bool(true)));
+        g.Node("channels", "Mean", ["x", "c"], Float, ("Tidx", TfAttr.Type(TfType.Int32)), ("keep_dims", TfAttr.Bool(false)));
+        g.Const("w", Values(2 * 3, 4), 2, 3);
+        g.Node("fc", "MatMul", ["drop", "w"], Float, ("transpose_a", TfAttr.Bool(false)), ("transpose_b", TfAttr.Bool(false)));
+        return g.ToArray();
+    }
 
     public static SeedModel SmallSeed() => new(InputSize: 8, Channels: [3, 4], Blocks: [2, 1], Classes: 2);
 

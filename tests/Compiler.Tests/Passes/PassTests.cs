@@ -118,10 +118,20 @@ public sealed class PassTests
     }
 
     [Fact]
+    public void GlobalMeanToAvgPoolRewritesMeansOverHeightAndWidthOnly()
+    {
+        var (_, after) = RunPass("GlobalMeanToAvgPool", "mean-keep-and-drop-dims");
+        Assert.Equal(["drop/pool", "keep"], after.Nodes.OfType<AvgPool>().Select(p => p.Name).Order().ToArray());
+        Assert.All(after.Nodes.OfType<AvgPool>(), p => Assert.Equal(new Window(3, 4), p.Size));
+        Assert.Equal("channels", Assert.Single(after.Nodes.OfType<ReduceMean>()).Name);
+        Assert.IsType<Reshape>(after["drop"]);
+    }
+
+    [Fact]
     public void PipelineRunsThePassesInTheDocumentedOrder()
     {
         Assert.Equal(
-            ["RemoveIdentities", "FoldConstants", "FuseBias", "FoldBatchNorm", "FoldAvgPoolDivisor"],
+            ["RemoveIdentities", "FoldConstants", "FuseBias", "FoldBatchNorm", "GlobalMeanToAvgPool", "FoldAvgPoolDivisor"],
             Pipeline.Standard.Passes.Select(p => p.Name).ToArray());
         Assert.All(Pipeline.Standard.Passes, p => Assert.Equal(p.GetType().Name, p.Name));
     }
