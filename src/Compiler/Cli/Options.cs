@@ -34,3 +34,31 @@ public sealed class RunOptions : ModelOptions
     [Option("plaintext", HelpText = "Compute in float32 in the clear (the only mode until the secure protocols land).")]
     public bool Plaintext { get; set; }
 }
+
+[Verb("compile", HelpText = "Compile the model to a C# project of secret-shared layers (NativeAOT-publishable party program).")]
+public sealed class CompileOptions : ModelOptions
+{
+    [Option("name", Required = true, HelpText = "The model's name, a C# identifier (e.g. SkinCancer): class, namespace and executable.")]
+    public string Name { get; set; } = string.Empty;
+
+    [Option("out", Required = true, HelpText = "The project folder to write (e.g. src/Generated.SkinCancer).")]
+    public string Out { get; set; } = string.Empty;
+
+    [Option("calibration", Separator = ',', HelpText = "Typical inputs (.npy, N samples each) that bound the activations for the fixed-point plan.")]
+    public IEnumerable<string> Calibration { get; set; } = [];
+
+    [Option("input-bound", HelpText = "Without --calibration: every input element is within [-B, B] (sound but loose interval bounds).")]
+    public double? InputBound { get; set; }
+
+    [Option("activation-frac-bits", HelpText = "Force the fractional bits of activations (default: planned, at most 16).")]
+    public int? ActivationFracBits { get; set; }
+
+    [Option("weight-frac-bits", HelpText = "Force the fractional bits of weights (default: planned, at most 20).")]
+    public int? WeightFracBits { get; set; }
+
+    [Option("truncation", HelpText = "Force every truncation to local or helper (default: local only where P(failure) stays within 2^-20).")]
+    public string? Truncation { get; set; }
+
+    [Option("party-project", HelpText = "Path of src/Party/Party.csproj relative to --out (default: ../Party/Party.csproj).")]
+    public string? PartyProject { get; set; }
+}

@@ -5,8 +5,8 @@ using Mpc.Runtime;
 namespace Mpc.Compiler.Cli;
 
 /// <summary>
-/// <c>mpcc</c>: one CommandLineParser verb per command (inspect, run; compile and evaluate slot in
-/// as further verbs). Exit codes: 0 success, 2 usage or input error, 1 run-time failure. Errors are
+/// <c>mpcc</c>: one CommandLineParser verb per command (inspect, run, compile; evaluate slots in
+/// as a further verb). Exit codes: 0 success, 2 usage or input error, 1 run-time failure. Errors are
 /// one line per problem on stderr, never a stack trace.
 /// </summary>
 public static class Program
@@ -22,12 +22,13 @@ public static class Program
             s.CaseSensitive = true;
             s.CaseInsensitiveEnumValues = false;
         });
-        var result = parser.ParseArguments<InspectOptions, RunOptions>(args);
+        var result = parser.ParseArguments<InspectOptions, RunOptions, CompileOptions>(args);
         try
         {
             return result.MapResult(
                 (InspectOptions o) => InspectCommand.Execute(o, stdout),
                 (RunOptions o) => RunCommand.Execute(o, stdout),
+                (CompileOptions o) => CompileCommand.Execute(o, stdout),
                 errors => Usage(result, errors.ToList(), stdout, stderr));
         }
         catch (MpcException e)
@@ -77,8 +78,8 @@ public static class Program
 
     private static string Describe(Error error) => error switch
     {
-        NoVerbSelectedError => "no command given: use inspect or run",
-        BadVerbSelectedError e => $"unknown command '{e.Token}': use inspect or run",
+        NoVerbSelectedError => "no command given: use inspect, run or compile",
+        BadVerbSelectedError e => $"unknown command '{e.Token}': use inspect, run or compile",
         MissingRequiredOptionError { NameInfo.LongName: "" } => "missing the MODEL argument (a .pb file)",
         MissingRequiredOptionError e => $"missing required option --{e.NameInfo.LongName}",
         UnknownOptionError e => $"unknown option '{(e.Token.Length > 1 ? "--" : "-")}{e.Token}'",
