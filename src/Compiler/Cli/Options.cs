@@ -62,3 +62,31 @@ public sealed class CompileOptions : ModelOptions
     [Option("party-project", HelpText = "Path of src/Party/Party.csproj relative to --out (default: ../Party/Party.csproj).")]
     public string? PartyProject { get; set; }
 }
+
+[Verb("evaluate", HelpText = "Score a binary classifier on the ISIC data set: AUC, sensitivity and specificity with bootstrap intervals.")]
+public sealed class EvaluateOptions : ModelOptions
+{
+    [Option("data", Required = true, HelpText = "The data folder (labels.csv and images_200.npy), e.g. ../shared/data/isic.")]
+    public string Data { get; set; } = string.Empty;
+
+    [Option("split", Default = "test", HelpText = "The split to report on.")]
+    public string Split { get; set; } = "test";
+
+    [Option("threshold-split", Default = "val", HelpText = "The split whose Youden's J chooses the decision threshold.")]
+    public string ThresholdSplit { get; set; } = "val";
+
+    [Option("threshold", HelpText = "Use this threshold on P(class 1) instead of choosing one.")]
+    public double? Threshold { get; set; }
+
+    [Option("protocol", Default = "plaintext", HelpText = "plaintext, or a secure protocol (securenn, pond): all parties in this process.")]
+    public string Protocol { get; set; } = "plaintext";
+
+    [Option("limit", HelpText = "Only the first N images of each split (quick checks).")]
+    public int? Limit { get; set; }
+
+    [Option("logits-file", HelpText = "Write the report split's logits here (.npy float32, N x classes).")]
+    public string? LogitsFile { get; set; }
+
+    [Option("resamples", Default = 2000, HelpText = "Bootstrap resamples for the 95% intervals.")]
+    public int Resamples { get; set; } = 2000;
+}

@@ -22,13 +22,14 @@ public static class Program
             s.CaseSensitive = true;
             s.CaseInsensitiveEnumValues = false;
         });
-        var result = parser.ParseArguments<InspectOptions, RunOptions, CompileOptions>(args);
+        var result = parser.ParseArguments<InspectOptions, RunOptions, CompileOptions, EvaluateOptions>(args);
         try
         {
             return result.MapResult(
                 (InspectOptions o) => InspectCommand.Execute(o, stdout),
                 (RunOptions o) => RunCommand.Execute(o, stdout),
                 (CompileOptions o) => CompileCommand.Execute(o, stdout),
+                (EvaluateOptions o) => EvaluateCommand.Execute(o, stdout),
                 errors => Usage(result, errors.ToList(), stdout, stderr));
         }
         catch (MpcException e)
@@ -78,8 +79,8 @@ public static class Program
 
     private static string Describe(Error error) => error switch
     {
-        NoVerbSelectedError => "no command given: use inspect, run or compile",
-        BadVerbSelectedError e => $"unknown command '{e.Token}': use inspect, run or compile",
+        NoVerbSelectedError => "no command given: use inspect, run, compile or evaluate",
+        BadVerbSelectedError e => $"unknown command '{e.Token}': use inspect, run, compile or evaluate",
         MissingRequiredOptionError { NameInfo.LongName: "" } => "missing the MODEL argument (a .pb file)",
         MissingRequiredOptionError e => $"missing required option --{e.NameInfo.LongName}",
         UnknownOptionError e => $"unknown option '{(e.Token.Length > 1 ? "--" : "-")}{e.Token}'",

@@ -10,8 +10,8 @@ namespace Mpc.Compiler.Tests.Cli;
 public sealed class CliTests
 {
     [Theory]
-    [InlineData(new string[0], "mpcc: no command given: use inspect, run or compile (see 'mpcc --help')")]
-    [InlineData(new[] { "compyle", "m.pb" }, "mpcc: unknown command 'compyle': use inspect, run or compile (see 'mpcc --help')")]
+    [InlineData(new string[0], "mpcc: no command given: use inspect, run, compile or evaluate (see 'mpcc --help')")]
+    [InlineData(new[] { "compyle", "m.pb" }, "mpcc: unknown command 'compyle': use inspect, run, compile or evaluate (see 'mpcc --help')")]
     [InlineData(new[] { "inspect" }, "mpcc: missing the MODEL argument (a .pb file) (see 'mpcc inspect --help')")]
     [InlineData(new[] { "inspect", "m.pb", "--bogus" }, "mpcc: unknown option '--bogus' (see 'mpcc inspect --help')")]
     [InlineData(new[] { "inspect", "m.pb", "--batch-size", "many" }, "mpcc: option --batch-size has a value of the wrong form (see 'mpcc inspect --help')")]
