@@ -51,7 +51,7 @@ internal static class PartyCommand
         var settings = CommonOptions.MeshSettings(arguments, role);
         using var credentials = settings.Credentials;
         var (log, progress) = CommonOptions.Diagnostics(arguments, context.Console);
-        log?.WriteLine($"{role.ToName()}: waiting for {string.Join(", ", Mesh.PeersOf(role, settings.Roles).Select(r => r.ToName()))}");
+        log?.WriteLine($"{role.ToName()}: waiting for {ComputingParty.Names(Mesh.PeersOf(role, settings.Roles))}");
         using var links = Mesh.Connect(role, settings);
         ComputingParty.Run(role, context.Model, links, shares, new PartyOptions
         {
@@ -59,7 +59,11 @@ internal static class PartyCommand
             Log = log,
             Progress = progress,
             ProgressPrefix = role.ToName() + ": ",
+            KeepAliveInterval = KeepAlive(settings.Channel.Timeout),
         });
         return 0;
     }
+
+    /// <summary>A quarter of the link timeout: the client hears from a busy server several times per timeout.</summary>
+    internal static TimeSpan KeepAlive(TimeSpan timeout) => TimeSpan.FromMilliseconds(Math.Max(50, timeout.TotalMilliseconds / 4));
 }

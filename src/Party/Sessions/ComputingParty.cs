@@ -22,6 +22,9 @@ internal sealed record PartyOptions
 
     /// <summary>Starts every progress line (e.g. "server0: ").</summary>
     public string ProgressPrefix { get; init; } = "";
+
+    /// <summary>How often a server tells the waiting client it is still at work; below the links' timeout.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -53,6 +56,7 @@ internal static partial class ComputingParty
                 : throw new MpcInputException($"{role.ToName()} has no link to the client: list the client under \"parties\" in the parties config");
         }
 
+        using var keepAlive = client?.StartKeepAlive(options.KeepAliveInterval);
         try
         {
             Serve(role, model, links, shares, client, options);
@@ -70,7 +74,7 @@ internal static partial class ComputingParty
         var description = model.Description;
         var id = (PartyId)(int)role;
         ExchangeHellos(role, description, links, shares);
-        options.Log?.WriteLine($"{role.ToName()}: connected to {string.Join(", ", links.Channels.Keys.Order().Select(r => r.ToName()))}");
+        options.Log?.WriteLine($"{role.ToName()}: connected to {Names(links.Channels.Keys.Order())}");
 
         // Setup: the pairwise seeds. The offline context uses the same links, strictly before each
         // online phase (sequential preprocessing), so its frames never interleave with online frames.
@@ -145,6 +149,13 @@ internal static partial class ComputingParty
         }
 
         return (Delta(offlineContext.Stats.Total(Phase.Offline), offlineBefore, offlineMs), Delta(context.Stats.Total(Phase.Online), onlineBefore, onlineMs));
+    }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    internal static string Names(IEnumerable<PartyRole> roles)
+    {
+        var names = roles.Select(r => r.ToName()).ToList();
+        return names.Count <= 1 ? string.Concat(names) : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 
     private static PhaseTotals Totals(StatsCounters c, double ms) => new(c.BytesSent, c.BytesReceived, c.Rounds, ms);

@@ -39,7 +39,8 @@ internal static class LocalDeployment
             {
                 var stream = role == PartyRole.Server0 ? shares.Server0 : shares.Server1;
                 using var reader = role == PartyRole.Helper ? null : ShareFileReader.Open(stream, $"{role.ToName()}'s share (in memory)", role, description);
-                ComputingParty.Run(role, model, links[role], reader, role == PartyRole.Server0 ? server0Options : new PartyOptions());
+                var options = role == PartyRole.Server0 ? server0Options : new PartyOptions();
+                ComputingParty.Run(role, model, links[role], reader, options with { KeepAliveInterval = Commands.PartyCommand.KeepAlive(new TcpChannelOptions().Timeout) });
             }
             catch (Exception e)
             {

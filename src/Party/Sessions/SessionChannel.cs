@@ -54,13 +54,19 @@ internal static class Messages
 /// Protocol code uses this channel as any other (<see cref="Send"/>, <see cref="Receive"/>), so the
 /// generated model's <c>ReceiveInput</c> and <c>RevealTo</c> are unchanged. The header costs one
 /// small frame per client message; the client exchanges a few messages per prediction.
+/// A server also sends keep-alive headers (<see cref="StartKeepAlive"/>): the client waits for a
+/// whole prediction (or the servers' model load) at once, which may take longer than the link
+/// timeout, and the keep-alives tell it the servers are still at work. Sends are serialised by a
+/// lock so that the keep-alive timer never splits a header from its payload.
 /// </remarks>
 internal sealed class SessionChannel(IChannel inner) : IChannel
 {
     private const byte DataTag = 1;
     private const byte MessageTag = 2;
     private const byte AbortTag = 3;
+    private const byte KeepAliveTag = 4;
 
+    private readonly object _sendLock = new();
     private long _dataBytesSent;
     private long _dataBytesReceived;
 
@@ -157,6 +163,27 @@ internal sealed class SessionChannel(IChannel inner) : IChannel
         }
     }
 
+    /// <summary>Sends a keep-alive header every <paramref name="interval"/> until disposed (or the link fails).</summary>
+    public IDisposable StartKeepAlive(TimeSpan interval)
+    {
+        Timer? timer = null;
+        timer = new Timer(_ =>
+        {
+            try
+            {
+                SendTagged(KeepAliveTag, []);
+            }
+#pragma warning disable CA1031 // A timer callback must not throw: the link's failure surfaces on the protocol thread.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                timer?.Dispose();
+            }
+        });
+        timer.Change(interval, interval);
+        return timer;
+    }
+
     public void Dispose() => inner.Dispose();
 
     private void SendTagged(byte tag, ReadOnlySpan<byte> payload)
@@ -164,18 +191,26 @@ internal sealed class SessionChannel(IChannel inner) : IChannel
         Span<byte> header = stackalloc byte[5];
         header[0] = tag;
         BinaryPrimitives.WriteInt32LittleEndian(header[1..], payload.Length);
-        inner.Send(header);
-        if (payload.Length > 0)
+        lock (_sendLock)
         {
-            inner.Send(payload);
+            inner.Send(header);
+            if (payload.Length > 0)
+            {
+                inner.Send(payload);
+            }
         }
     }
 
-    /// <summary>The next header; an abort notice is read and thrown as <see cref="SessionAbortedException"/>.</summary>
+    /// <summary>The next header, past keep-alives; an abort notice is read and thrown as <see cref="SessionAbortedException"/>.</summary>
     private (byte Tag, int Length) ReceiveHeader()
     {
         Span<byte> header = stackalloc byte[5];
-        inner.Receive(header);
+        do
+        {
+            inner.Receive(header);
+        }
+        while (header[0] == KeepAliveTag);
+
         var tag = header[0];
         var length = BinaryPrimitives.ReadInt32LittleEndian(header[1..]);
         if (tag is not (DataTag or MessageTag or AbortTag) || length < 0)

@@ -145,6 +145,11 @@ internal sealed class ShareFileReader : IChannel
         }
 
         Span<byte> fixedPart = stackalloc byte[12 + ShareFile.ShareSetIdLength];
+        if (total < ShareFile.Magic.Length)
+        {
+            throw new MpcInputException($"'{name}' is not a share file ({total} bytes; share-model writes share files)");
+        }
+
         Read(fixedPart[..8], "the header");
         if (!fixedPart[..8].SequenceEqual(ShareFile.Magic))
         {
