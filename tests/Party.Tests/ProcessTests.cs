@@ -1,0 +1,93 @@
+using Mpc.Compiler;
+using Mpc.Compiler.Execution;
+using Mpc.Compiler.Ir;
+using Mpc.Party.Tests.Support;
+using Mpc.Runtime.IO;
+using Xunit;
+
+namespace Mpc.Party.Tests;
+
+/// <summary>
+/// server0, server1 and the helper as three OS processes (PartyHost) talking TCP + TLS on loopback,
+/// the client in this process: the deployment as it runs on separate hosts.
+/// </summary>
+public sealed class ProcessTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void ThreeProcessesComputeConvReluMaxPoolDenseAndMatchThePlaintext()
+    {
+        var (config, model, input) = Prepare(images: 2);
+        using var server0 = PartyProcess.Start("max", "party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]);
+        using var server1 = PartyProcess.Start("max", "party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]);
+        using var helper = PartyProcess.Start("max", "party", "--role", "helper", "--config", config);
+        var client = InProcess.Run(InProcess.MaxModel, "client", "--input-file", input, "--config", config, "--output-file", _folder["logits.npy"]);
+        Assert.True(client.ExitCode == 0, $"{client}\n{server0}\n{server1}\n{helper}");
+        foreach (var party in new[] { server0, server1, helper })
+        {
+            Assert.True(party.WaitForExit(Timeout) == 0, party.ToString());
+            Assert.Contains(": the client is done", party.Error, StringComparison.Ordinal);
+            Assert.Empty(party.Output);
+        }
+
+        var graph = ModelLoader.Load(model, 1);
+        var images = Npy.Read(input).Data;
+        var secure = Npy.Read(_folder["logits.npy"]).Data;
+        for (var i = 0; i < 2; i++)
+        {
+            var plain = PlaintextExecutor.Run(graph, Tensor.Create(Shape.Of(1, 8, 8, 2), images.AsSpan(i * 128, 128))).ToArray();
+            for (var j = 0; j < 3; j++)
+            {
+                Assert.InRange(secure[(i * 3) + j], plain[j] - 0.005, plain[j] + 0.005);
+            }
+        }
+    }
+
+    [Fact]
+    public void KillingTheHelperMidRunStopsEveryPartyWithAnErrorNamingIt()
+    {
+        var (config, _, input) = Prepare(images: 1);
+        File.WriteAllText(_folder["logits.npy"], "earlier results");
+        using var server0 = PartyProcess.Start("max", "party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]);
+        using var server1 = PartyProcess.Start("max", "party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]);
+        using var helper = PartyProcess.Start("max", "party", "--role", "helper", "--config", config);
+        RunResult? client = null;
+        var clientThread = new Thread(() => client = InProcess.Run(InProcess.MaxModel, "client", "--input-file", input, "--config", config, "--iterations", "100000", "--output-file", _folder["logits.npy"]))
+        {
+            IsBackground = true,
+        };
+        clientThread.Start();
+
+        Assert.True(helper.WaitForError("helper: request 3:", Timeout), helper.ToString());
+        helper.Kill();
+
+        // The parties' link timeout is 20 s; a vanished peer must be noticed well before it.
+        Assert.True(clientThread.Join(TimeSpan.FromSeconds(15)), "the client is still running");
+        Assert.True(client!.ExitCode == 1, client.ToString());
+        Assert.Single(client.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("partyhost client: ", StringComparison.Ordinal));
+        Assert.Contains("helper", client.Error.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", client.Error, StringComparison.Ordinal);
+        foreach (var server in new[] { server0, server1 })
+        {
+            Assert.Equal(1, server.WaitForExit(TimeSpan.FromSeconds(15)));
+            var error = server.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+            Assert.Matches("^partyhost server[01]: .*(helper|server[01])", error);
+            Assert.DoesNotContain("   at ", server.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("earlier results", File.ReadAllText(_folder["logits.npy"]));
+    }
+
+    private (string Config, string Model, string Input) Prepare(int images)
+    {
+        var config = Deployment.Create(_folder.Path);
+        var model = ExampleGraph.Save(_folder.Path, averagePool: false);
+        Assert.Equal(0, InProcess.Run(InProcess.MaxModel, "share-model", "--model", model, "--out", _folder["shares"]).ExitCode);
+        return (config, model, ExampleGraph.SaveInput(_folder.Path, images));
+    }
+}
