@@ -100,7 +100,7 @@ internal static partial class ComputingParty
             }
 
             options.Log?.WriteLine($"{role.ToName()}: request {number}: {request.Predictions} prediction{(request.Predictions == 1 ? "" : "s")} under {request.Protocol}");
-            var (offline, online) = Predict(loaded, request, context, offlineContext, client, observer, number);
+            var (offline, online) = Predict(loaded, request, links, context, offlineContext, client, observer, number);
             var report = new PartyReport(role, request.Predictions, setup, modelLoad, offline, online);
             switch (role)
             {
@@ -120,11 +120,11 @@ internal static partial class ComputingParty
 
     /// <summary>
     /// Runs the request's predictions: for each, the offline phase (the helper deals every
-    /// operation's randomness into this party's buffer) and then the online phase (the input from
-    /// the client, the output shares to it). Returns the traffic and time of both phases.
+    /// operation's randomness into this party's buffer), a barrier, and then the online phase (the
+    /// input from the client, the output shares to it). Returns the traffic and time of both phases.
     /// </summary>
     private static (PhaseTotals Offline, PhaseTotals Online) Predict(
-        LoadedModel loaded, RunRequest request, PartyContext context, PartyContext offlineContext, SessionChannel? client, ProgressObserver? observer, int number)
+        LoadedModel loaded, RunRequest request, PartyLinks links, PartyContext context, PartyContext offlineContext, SessionChannel? client, ProgressObserver? observer, int number)
     {
         // Sequential preprocessing holds one prediction's material at a time, so the buffer is unbounded.
         var buffer = new PreprocessingBuffer(long.MaxValue);
@@ -137,6 +137,7 @@ internal static partial class ComputingParty
         {
             var started = Stopwatch.GetTimestamp();
             loaded.Predict(offline, null, null);
+            Barrier(links);
             var middle = Stopwatch.GetTimestamp();
             observer?.Start(number, k + 1, request.Predictions);
             loaded.Predict(online, client, client, observer);
@@ -149,6 +150,27 @@ internal static partial class ComputingParty
         }
 
         return (Delta(offlineContext.Stats.Total(Phase.Offline), offlineBefore, offlineMs), Delta(context.Stats.Total(Phase.Online), onlineBefore, onlineMs));
+    }
+
+    /// <summary>
+    /// Every computing party finished its offline phase: one byte to each computing peer, then one
+    /// from each. Without it the helper, which only sends while dealing, would start its online clock
+    /// while the servers still receive, and the offline / online split would be blurred. It is not
+    /// protocol traffic (not counted in rounds or bytes); a concurrent preprocessing mode drops it.
+    /// </summary>
+    private static void Barrier(PartyLinks links)
+    {
+        Span<byte> token = [1];
+        var peers = links.Channels.Where(c => c.Key.IsComputingParty()).Select(c => c.Value).ToList();
+        foreach (var peer in peers)
+        {
+            peer.Send(token);
+        }
+
+        foreach (var peer in peers)
+        {
+            peer.Receive(token);
+        }
     }
 
     /// <summary>"a", "a and b", "a, b and c".</summary>
