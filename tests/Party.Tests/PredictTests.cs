@@ -177,6 +177,19 @@ public sealed class PredictTests : IDisposable
     }
 
     [Fact]
+    public void TheModelCanComeFromAUrlCheckedBySha256()
+    {
+        var bytes = ExampleGraph.Write(averagePool: false);
+        using var server = new OneFileServer(bytes);
+        var input = ExampleGraph.SaveInput(_folder.Path, images: 1);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var result = InProcess.Run(InProcess.MaxModel, "predict", "--model", server.Url, "--sha256", sha, "--cache-dir", _folder["cache"], "--input-file", input, "--check");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(bytes, File.ReadAllBytes(_folder["cache/model.pb"]));
+        Assert.True(CheckedDifference(result.Out) <= Tolerance, result.Out);
+    }
+
+    [Fact]
     public void PlainTcpIsAvailableForMeasuringTls()
     {
         var model = ExampleGraph.Save(_folder.Path, averagePool: false);

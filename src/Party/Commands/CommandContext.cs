@@ -38,6 +38,9 @@ internal static class CommonOptions
     public static OptionSpec Sha256() =>
         OptionSpec.Text("sha256", "The model file's expected SHA-256 (64 hex digits); refused if it differs.");
 
+    public static OptionSpec CacheDirectory() =>
+        OptionSpec.Text("cache-dir", "Where a --model URL is downloaded to.", defaultValue: DefaultCacheDirectory());
+
     public static OptionSpec Config() =>
         OptionSpec.Text("config", "The parties config (parties.json: hosts, ports, certificates; see docs/DEPLOYMENT.md).", required: true);
 
@@ -88,7 +91,7 @@ internal static class CommonOptions
 
     /// <summary>Resolves --model (downloading a URL into the user's cache) and checks --sha256.</summary>
     public static string ResolveModel(ParsedArguments arguments) =>
-        ModelSource.Resolve(arguments.RequiredText("model"), arguments.Text("sha256"), CacheDirectory());
+        ModelSource.Resolve(arguments.RequiredText("model"), arguments.Text("sha256"), arguments.RequiredText("cache-dir"));
 
     /// <summary>Encodes every prediction's input, before any party connects (a bad value fails fast).</summary>
     public static IReadOnlyList<ulong[]> Encode(ModelInput input, ModelDescription model) =>
@@ -119,7 +122,7 @@ internal static class CommonOptions
     }
 
     /// <summary>Where downloaded models are kept: the user's local application data (or the temp folder).</summary>
-    private static string CacheDirectory()
+    private static string DefaultCacheDirectory()
     {
         var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
         return Path.Combine(string.IsNullOrEmpty(root) ? Path.GetTempPath() : root, "mpc-party", "models");

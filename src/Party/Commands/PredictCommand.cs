@@ -23,6 +23,7 @@ internal static class PredictCommand
             CommonOptions.Protocol("The secure protocol."),
             CommonOptions.Model(),
             CommonOptions.Sha256(),
+            CommonOptions.CacheDirectory(),
             CommonOptions.InputFile(),
             CommonOptions.BatchSize(context.Description),
             CommonOptions.Iterations(),

@@ -15,6 +15,7 @@ internal static class ShareModelCommand
         [
             CommonOptions.Model(),
             CommonOptions.Sha256(),
+            CommonOptions.CacheDirectory(),
             OptionSpec.Text("out", "The folder for server0.share and server1.share (created if missing; existing files are never replaced).", required: true),
         ],
         arguments => Run(context, arguments));
