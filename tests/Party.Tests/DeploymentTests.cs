@@ -1,8 +1,4 @@
-using Mpc.Compiler;
-using Mpc.Compiler.Execution;
-using Mpc.Compiler.Ir;
 using Mpc.Party.Tests.Support;
-using Mpc.Runtime.IO;
 using Mpc.Runtime.Net;
 using Xunit;
 
@@ -24,7 +20,7 @@ public sealed class DeploymentTests : IDisposable
     [Fact]
     public void PartyAndClientComputeThePlaintextResult()
     {
-        var (config, model, input) = Prepare(averagePool: false, images: 2);
+        var (config, model, input) = Deployment.Prepare(_folder, averagePool: false, images: 2);
         var results = InProcess.RunTogether(InProcess.MaxModel, Timeout,
             ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]],
             ["party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]],
@@ -32,17 +28,7 @@ public sealed class DeploymentTests : IDisposable
             ["client", "--input-file", input, "--config", config, "--iterations", "2", "--output-file", _folder["logits.npy"]]);
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
 
-        var graph = ModelLoader.Load(model, 1);
-        var images = Npy.Read(input).Data;
-        var secure = Npy.Read(_folder["logits.npy"]).Data;
-        for (var i = 0; i < 2; i++)
-        {
-            var plain = PlaintextExecutor.Run(graph, Tensor.Create(Shape.Of(1, 8, 8, 2), images.AsSpan(i * 128, 128))).ToArray();
-            for (var j = 0; j < 3; j++)
-            {
-                Assert.InRange(secure[(i * 3) + j], plain[j] - 0.005, plain[j] + 0.005);
-            }
-        }
+        Plaintext.AssertMatches(model, input, _folder["logits.npy"]);
 
         var client = results[3];
         Assert.Contains("securenn, servers at 127.0.0.1:", client.Out, StringComparison.Ordinal);
@@ -58,7 +44,7 @@ public sealed class DeploymentTests : IDisposable
     [Fact]
     public void APinnedProtocolRefusesAnotherOneOnEveryParty()
     {
-        var (config, _, input) = Prepare(averagePool: true, images: 1);
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: true, images: 1);
         var results = InProcess.RunTogether(InProcess.AverageModel, Timeout,
             ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"], "--protocol", "securenn", "--quiet"],
             ["party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"], "--quiet"],
@@ -75,7 +61,7 @@ public sealed class DeploymentTests : IDisposable
     [Fact]
     public void ShareFilesFromDifferentRunsAreRefused()
     {
-        var (config, model, input) = Prepare(averagePool: false, images: 1);
+        var (config, model, input) = Deployment.Prepare(_folder, averagePool: false, images: 1);
         Assert.Equal(0, InProcess.Run(InProcess.MaxModel, "share-model", "--model", model, "--out", _folder["other"]).ExitCode);
         var results = InProcess.RunTogether(InProcess.MaxModel, Timeout,
             ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"], "--quiet"],
@@ -93,7 +79,7 @@ public sealed class DeploymentTests : IDisposable
     [Fact]
     public void PartiesOfDifferentCompiledModelsRefuseEachOther()
     {
-        var (config, _, input) = Prepare(averagePool: false, images: 1);
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1);
         var results = InProcess.RunTogether(Timeout,
             (InProcess.MaxModel, ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"], "--quiet"]),
             (InProcess.MaxModel, ["party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"], "--quiet"]),
@@ -110,7 +96,7 @@ public sealed class DeploymentTests : IDisposable
     [Fact]
     public void LocalMistakesAreReportedBeforeConnecting()
     {
-        var (config, _, input) = Prepare(averagePool: false, images: 1);
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1);
         string[] Party(params string[] more) => ["party", "--config", config, .. more];
 
         var wrongRole = InProcess.Run(InProcess.MaxModel, Party("--role", "server0", "--share-file", _folder["shares/server1.share"]));
@@ -171,15 +157,5 @@ public sealed class DeploymentTests : IDisposable
         Assert.Contains("protocols securenn", result.Out, StringComparison.Ordinal);
         Assert.Contains("conv0/Conv2D/bias", result.Out, StringComparison.Ordinal);
         Assert.Contains("pool0", result.Out, StringComparison.Ordinal);
-    }
-
-    /// <summary>A deployment folder, the example .pb, its share files in shares/, and an input file.</summary>
-    private (string Config, string Model, string Input) Prepare(bool averagePool, int images)
-    {
-        var config = Deployment.Create(_folder.Path);
-        var model = ExampleGraph.Save(_folder.Path, averagePool);
-        var share = InProcess.Run(averagePool ? InProcess.AverageModel : InProcess.MaxModel, "share-model", "--model", model, "--out", _folder["shares"]);
-        Assert.True(share.ExitCode == 0, share.ToString());
-        return (config, model, ExampleGraph.SaveInput(_folder.Path, images));
     }
 }

@@ -30,10 +30,7 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void AStalledPartyTimesOutAndTheOthersNameIt()
     {
-        var config = Deployment.Create(_folder.Path, timeoutSeconds: 1);
-        var model = ExampleGraph.Save(_folder.Path, averagePool: false);
-        var input = ExampleGraph.SaveInput(_folder.Path, images: 1);
-        Assert.Equal(0, InProcess.Run(InProcess.MaxModel, "share-model", "--model", model, "--out", _folder["shares"]).ExitCode);
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1, timeoutSeconds: 1);
         var stalling = new FaultyModel(PartyId.Helper, failAtPrediction: 2, stall: TimeSpan.FromSeconds(4));
         var started = DateTime.UtcNow;
         var results = InProcess.RunTogether(stalling, TimeSpan.FromSeconds(60),

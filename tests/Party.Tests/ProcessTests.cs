@@ -1,8 +1,4 @@
-using Mpc.Compiler;
-using Mpc.Compiler.Execution;
-using Mpc.Compiler.Ir;
 using Mpc.Party.Tests.Support;
-using Mpc.Runtime.IO;
 using Xunit;
 
 namespace Mpc.Party.Tests;
@@ -22,7 +18,7 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public void ThreeProcessesComputeConvReluMaxPoolDenseAndMatchThePlaintext()
     {
-        var (config, model, input) = Prepare(images: 2);
+        var (config, model, input) = Deployment.Prepare(_folder, averagePool: false, images: 2);
         using var server0 = PartyProcess.Start("max", "party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]);
         using var server1 = PartyProcess.Start("max", "party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]);
         using var helper = PartyProcess.Start("max", "party", "--role", "helper", "--config", config);
@@ -35,23 +31,13 @@ public sealed class ProcessTests : IDisposable
             Assert.Empty(party.Output);
         }
 
-        var graph = ModelLoader.Load(model, 1);
-        var images = Npy.Read(input).Data;
-        var secure = Npy.Read(_folder["logits.npy"]).Data;
-        for (var i = 0; i < 2; i++)
-        {
-            var plain = PlaintextExecutor.Run(graph, Tensor.Create(Shape.Of(1, 8, 8, 2), images.AsSpan(i * 128, 128))).ToArray();
-            for (var j = 0; j < 3; j++)
-            {
-                Assert.InRange(secure[(i * 3) + j], plain[j] - 0.005, plain[j] + 0.005);
-            }
-        }
+        Plaintext.AssertMatches(model, input, _folder["logits.npy"]);
     }
 
     [Fact]
     public void KillingTheHelperMidRunStopsEveryPartyWithAnErrorNamingIt()
     {
-        var (config, _, input) = Prepare(images: 1);
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1);
         File.WriteAllText(_folder["logits.npy"], "earlier results");
         using var server0 = PartyProcess.Start("max", "party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]);
         using var server1 = PartyProcess.Start("max", "party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]);
@@ -81,13 +67,5 @@ public sealed class ProcessTests : IDisposable
         }
 
         Assert.Equal("earlier results", File.ReadAllText(_folder["logits.npy"]));
-    }
-
-    private (string Config, string Model, string Input) Prepare(int images)
-    {
-        var config = Deployment.Create(_folder.Path);
-        var model = ExampleGraph.Save(_folder.Path, averagePool: false);
-        Assert.Equal(0, InProcess.Run(InProcess.MaxModel, "share-model", "--model", model, "--out", _folder["shares"]).ExitCode);
-        return (config, model, ExampleGraph.SaveInput(_folder.Path, images));
     }
 }

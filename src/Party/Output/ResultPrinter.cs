@@ -54,24 +54,7 @@ internal static class ResultPrinter
     {
         // A prediction's phase lasts as long as its slowest party: they wait for each other.
         double Phase(IterationResult r, Func<PartyReport, double> ms) => r.Reports.Max(ms);
-        var rows = results.Select(r => (Offline: Phase(r, p => p.Offline.Milliseconds), Online: Phase(r, p => p.Online.Milliseconds), Total: r.Milliseconds)).ToList();
-        w.WriteLine("latency per iteration (ms)     offline      online       total");
-        for (var i = 0; i < Math.Min(rows.Count, MaxIterationRows); i++)
-        {
-            w.WriteLine(Invariant($"  {i + 1,-26} {rows[i].Offline,10:F1}  {rows[i].Online,10:F1}  {rows[i].Total,10:F1}"));
-        }
-
-        if (rows.Count > MaxIterationRows)
-        {
-            w.WriteLine(Invariant($"  ... {rows.Count - MaxIterationRows} more"));
-        }
-
-        if (rows.Count > 1)
-        {
-            w.WriteLine(Invariant($"  {"mean",-26} {rows.Average(r => r.Offline),10:F1}  {rows.Average(r => r.Online),10:F1}  {rows.Average(r => r.Total),10:F1}"));
-        }
-
-        w.WriteLine();
+        LatencyTable(w, "latency per iteration (ms)     offline      online       total", [.. results.Select(r => new[] { Phase(r, p => p.Offline.Milliseconds), Phase(r, p => p.Online.Milliseconds), r.Milliseconds })]);
     }
 
     /// <summary>Bytes each party sent and the rounds, per iteration (the mean when iterations differ), and the model load once.</summary>
@@ -92,26 +75,8 @@ internal static class ResultPrinter
         w.WriteLine();
     }
 
-    public static void PlaintextLatency(TextWriter w, IReadOnlyList<double> milliseconds)
-    {
-        w.WriteLine("latency per iteration (ms)   plaintext");
-        for (var i = 0; i < Math.Min(milliseconds.Count, MaxIterationRows); i++)
-        {
-            w.WriteLine(Invariant($"  {i + 1,-26} {milliseconds[i],10:F1}"));
-        }
-
-        if (milliseconds.Count > MaxIterationRows)
-        {
-            w.WriteLine(Invariant($"  ... {milliseconds.Count - MaxIterationRows} more"));
-        }
-
-        if (milliseconds.Count > 1)
-        {
-            w.WriteLine(Invariant($"  {"mean",-26} {milliseconds.Average(),10:F1}"));
-        }
-
-        w.WriteLine();
-    }
+    public static void PlaintextLatency(TextWriter w, IReadOnlyList<double> milliseconds) =>
+        LatencyTable(w, "latency per iteration (ms)   plaintext", [.. milliseconds.Select(ms => new[] { ms })]);
 
     /// <summary>--check: the largest difference between the secure and the plaintext logits.</summary>
     public static void Check(TextWriter w, ModelDescription model, ReadOnlySpan<float> secure, ReadOnlySpan<float> plaintext)
@@ -148,6 +113,29 @@ internal static class ResultPrinter
         }
 
         return result;
+    }
+
+    /// <summary>One row per iteration (at most <see cref="MaxIterationRows"/>), then the column means.</summary>
+    private static void LatencyTable(TextWriter w, string header, IReadOnlyList<double[]> rows)
+    {
+        string Row(string label, IEnumerable<double> values) => Invariant($"  {label,-26}") + string.Concat(values.Select(v => Invariant($" {v,10:F1} ")));
+        w.WriteLine(header);
+        for (var i = 0; i < Math.Min(rows.Count, MaxIterationRows); i++)
+        {
+            w.WriteLine(Row((i + 1).ToString(CultureInfo.InvariantCulture), rows[i]).TrimEnd());
+        }
+
+        if (rows.Count > MaxIterationRows)
+        {
+            w.WriteLine(Invariant($"  ... {rows.Count - MaxIterationRows} more"));
+        }
+
+        if (rows.Count > 1)
+        {
+            w.WriteLine(Row("mean", Enumerable.Range(0, rows[0].Length).Select(c => rows.Average(r => r[c]))).TrimEnd());
+        }
+
+        w.WriteLine();
     }
 
     private static string Count(int n, string noun) => Invariant($"{n} {noun}{(n == 1 ? "" : "s")}");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Mpc.Party.Commands;
 using Mpc.Runtime.Net;
+using Xunit;
 
 namespace Mpc.Party.Tests.Support;
 
@@ -22,6 +23,19 @@ internal static class Deployment
         var path = Path.Combine(folder, MakeCertsCommand.ConfigFileName);
         File.WriteAllText(path, json);
         return path;
+    }
+
+    /// <summary>
+    /// A deployment folder (<see cref="Create"/>), the example .pb, its share files in shares/
+    /// (share-model's own output) and an input file of <paramref name="images"/> images.
+    /// </summary>
+    public static (string Config, string Model, string Input) Prepare(TestFolder folder, bool averagePool, int images, double timeoutSeconds = 20)
+    {
+        var config = Create(folder.Path, timeoutSeconds);
+        var model = ExampleGraph.Save(folder.Path, averagePool);
+        var share = InProcess.Run(averagePool ? InProcess.AverageModel : InProcess.MaxModel, "share-model", "--model", model, "--out", folder["shares"]);
+        Assert.True(share.ExitCode == 0, share.ToString());
+        return (config, model, ExampleGraph.SaveInput(folder.Path, images));
     }
 
     /// <summary>Ports nothing listens on now (all held open at once, so they differ).</summary>
