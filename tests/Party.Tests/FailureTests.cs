@@ -30,8 +30,8 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void AStalledPartyTimesOutAndTheOthersNameIt()
     {
-        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1, timeoutSeconds: 1);
-        var stalling = new FaultyModel(PartyId.Helper, failAtPrediction: 2, stall: TimeSpan.FromSeconds(4));
+        var (config, _, input) = Deployment.Prepare(_folder, averagePool: false, images: 1, timeoutSeconds: 2);
+        var stalling = new FaultyModel(PartyId.Helper, failAtPrediction: 2, stall: TimeSpan.FromSeconds(5));
         var started = DateTime.UtcNow;
         var results = InProcess.RunTogether(stalling, TimeSpan.FromSeconds(60),
             ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"], "--quiet"],
@@ -42,8 +42,8 @@ public sealed class FailureTests : IDisposable
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
         Assert.All(results, r => Assert.NotEqual(0, r.ExitCode));
         var servers = results[0].Error + results[1].Error;
-        Assert.Contains("helper sent nothing within 1 s", servers, StringComparison.Ordinal);
-        Assert.Contains("helper sent nothing within 1 s", results[3].Error, StringComparison.Ordinal);
+        Assert.Contains("helper sent nothing within 2 s", servers, StringComparison.Ordinal);
+        Assert.Contains("helper sent nothing within 2 s", results[3].Error, StringComparison.Ordinal);
         Assert.All(results, r => Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal));
     }
 

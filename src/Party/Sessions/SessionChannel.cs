@@ -66,6 +66,9 @@ internal sealed class SessionChannel(IChannel inner) : IChannel
     private const byte AbortTag = 3;
     private const byte KeepAliveTag = 4;
 
+    /// <summary>Draining gives up on a frame larger than this rather than allocate it.</summary>
+    private const int MaxDrainedFrame = 1 << 28;
+
     private readonly object _sendLock = new();
     private long _dataBytesSent;
     private long _dataBytesReceived;
@@ -150,6 +153,11 @@ internal sealed class SessionChannel(IChannel inner) : IChannel
             while (true)
             {
                 var (_, length) = ReceiveHeader();
+                if (length > MaxDrainedFrame)
+                {
+                    return null;
+                }
+
                 ReceivePayload(new byte[length]);
             }
         }
