@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Mpc.Party.Models;
+using Mpc.Party.Tests.Support;
 using Mpc.Runtime;
 using Xunit;
 
@@ -48,7 +48,7 @@ public sealed class ModelSourceTests : IDisposable
     [Fact]
     public void AnUnreachableUrlNamesTheUrl()
     {
-        var url = $"http://127.0.0.1:{FreePort()}/model.pb";
+        var url = $"http://127.0.0.1:{Deployment.FreePorts(1)[0]}/model.pb";
         var e = Assert.Throws<MpcInputException>(() => ModelSource.Resolve(url, null, _dir, timeout: TimeSpan.FromSeconds(5)));
         Assert.StartsWith($"cannot download model {url}", e.Message, StringComparison.Ordinal);
     }
@@ -75,56 +75,5 @@ public sealed class ModelSourceTests : IDisposable
         File.WriteAllBytes(file, [1, 2, 3]);
         var e = Assert.Throws<MpcInputException>(() => ModelSource.Resolve(file, "abc", _dir));
         Assert.Contains("--sha256 expects 64 hexadecimal digits", e.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    /// <summary>Serves one body (or one status) on loopback to every request.</summary>
-    private sealed class OneFileServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        public OneFileServer(byte[] body, HttpStatusCode status = HttpStatusCode.OK)
-        {
-            var port = FreePort();
-            Url = $"http://127.0.0.1:{port}/models/model.pb";
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _loop = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await _listener.GetContextAsync();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    context.Response.StatusCode = (int)status;
-                    context.Response.ContentLength64 = body.Length;
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
     }
 }

@@ -75,9 +75,55 @@ public sealed record ModelDescription(
     ImmutableArray<string> Protocols,
     double TruncationFailureProbability)
 {
+    /// <summary>The output activations the output receiver knows.</summary>
+    public static readonly ImmutableArray<string> OutputActivations = ["softmax", "none"];
+
+    /// <summary>The protocol names the runtime knows (<c>Protocol.Create</c>).</summary>
+    public static readonly ImmutableArray<string> KnownProtocols = [SecureNN.ProtocolName, Pond.ProtocolName];
+
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 
     public int OutputLength => OutputShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Input values per image (the input without its batch dimension).</summary>
+    public int InputLengthPerImage => InputLength / BatchSize;
+
+    /// <summary>Output values per image: the number of classes for a classifier.</summary>
+    public int OutputLengthPerImage => OutputLength / BatchSize;
+
+    /// <summary>
+    /// Checks that the constants are consistent (batch dimensions, scales, names); the party program
+    /// calls it at start, so a code generator mistake is reported before any party connects.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The description contradicts itself (a code generator bug).</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        void Require(bool condition, string problem)
+        {
+            if (!condition)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        Require(!string.IsNullOrWhiteSpace(Name), "the name is empty");
+        Require(!string.IsNullOrWhiteSpace(Fingerprint), "the fingerprint is empty");
+        Require(BatchSize >= 1, $"batch size {BatchSize}");
+        Require(!InputShape.IsDefaultOrEmpty && InputShape[0] == BatchSize && InputShape.All(d => d >= 1), $"input shape [{Dims(InputShape)}] for batch size {BatchSize}");
+        Require(!OutputShape.IsDefaultOrEmpty && OutputShape[0] == BatchSize && OutputShape.All(d => d >= 1), $"output shape [{Dims(OutputShape)}] for batch size {BatchSize}");
+        Require(InputFracBits is >= 0 and <= 62 && OutputFracBits is >= 0 and <= 62, $"fractional bits {InputFracBits} / {OutputFracBits}");
+        Require(OutputActivations.Contains(OutputActivation), $"output activation '{OutputActivation}' (expected {string.Join(" or ", OutputActivations)})");
+        Require(!Protocols.IsDefaultOrEmpty && Protocols.All(KnownProtocols.Contains), $"protocols [{(Protocols.IsDefault ? "" : string.Join(", ", Protocols))}]");
+        Require(!Weights.IsDefault && Weights.All(w => !w.Shape.IsDefaultOrEmpty && w.Shape.All(d => d >= 1) && w.FracBits is >= 0 and <= 62), "a weight tensor has an empty shape or bad fractional bits");
+        Require(!Layers.IsDefault, "no layer list");
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"the compiled model '{Name}' has an inconsistent description: {string.Join("; ", problems)}");
+        }
+
+        static string Dims(ImmutableArray<int> shape) => shape.IsDefault ? "" : string.Join(",", shape);
+    }
 }
 
 /// <summary>

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Mpc.Party.Models;
+using Mpc.Party.Output;
+using Mpc.Party.Shares;
+using Mpc.Runtime;
+using Mpc.Runtime.Net;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Party.Sessions;
+
+/// <summary>How a computing party runs, beyond its links and its share file.</summary>
+internal sealed record PartyOptions
+{
+    /// <summary><c>party --protocol</c>: refuse requests for any other protocol (null: any the model supports).</summary>
+    public string? OnlyProtocol { get; init; }
+
+    /// <summary>Lifecycle lines (connected, model loaded, each request, done); null when quiet.</summary>
+    public TextWriter? Log { get; init; }
+
+    /// <summary>Per-layer progress lines of the online phase; null for none.</summary>
+    public TextWriter? Progress { get; init; }
+
+    /// <summary>Starts every progress line (e.g. "server0: ").</summary>
+    public string ProgressPrefix { get; init; } = "";
+
+    /// <summary>How often a server tells the waiting client it is still at work; below the links' timeout.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// One computing party's side of a session (docs/PARTY.md): hello with the other computing
+/// parties, seed exchange, one model load, then the client's requests until it says it is done.
+/// Server0, server1 and the helper all run this; the single-process predict mode runs it on three
+/// threads, <c>party</c> in one process per role.
+/// </summary>
+internal static partial class ComputingParty
+{
+    /// <summary>The most predictions one request may ask for.</summary>
+    public const int MaxPredictionsPerRequest = 1_000_000;
+
+    /// <param name="shares">The server's share file (null on the helper).</param>
+    public static void Run(PartyRole role, CompiledModel model, PartyLinks links, ShareFileReader? shares, PartyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(links);
+        if (!role.IsComputingParty() || (role == PartyRole.Helper) != (shares is null))
+        {
+            throw new ArgumentException($"{role.ToName()}: servers load a share file, the helper none", nameof(shares));
+        }
+
+        SessionChannel? client = null;
+        if (role != PartyRole.Helper)
+        {
+            client = links.Channels.TryGetValue(PartyRole.Client, out var channel)
+                ? new SessionChannel(channel)
+                : throw new MpcInputException($"{role.ToName()} has no link to the client: list the client under \"parties\" in the parties config");
+        }
+
+        using var keepAlive = client?.StartKeepAlive(options.KeepAliveInterval);
+        try
+        {
+            Serve(role, model, links, shares, client, options);
+        }
+        catch (Exception e) when (client is not null && e is not SessionRefusedException)
+        {
+            // Tell the client why, so it does not just see "server0 closed the link". Messages never hold secrets.
+            client.TrySendAbort(e is MpcException m ? m.ExitCode : 1, e is MpcException ? e.Message : $"internal error ({e.GetType().Name})");
+            throw;
+        }
+    }
+
+    private static void Serve(PartyRole role, CompiledModel model, PartyLinks links, ShareFileReader? shares, SessionChannel? client, PartyOptions options)
+    {
+        var description = model.Description;
+        var id = (PartyId)(int)role;
+        ExchangeHellos(role, description, links, shares);
+        options.Log?.WriteLine($"{role.ToName()}: connected to {Names(links.Channels.Keys.Order())}");
+
+        // Setup: the pairwise seeds. The offline context uses the same links, strictly before each
+        // online phase (sequential preprocessing), so its frames never interleave with online frames.
+        var protocolLinks = ProtocolLinks.From(links);
+        var context = PartyContext.Establish(id, protocolLinks);
+        var offlineContext = context.CreateOfflineContext(protocolLinks);
+        var setup = Totals(context.Stats.Total(Phase.Setup), 0);
+
+        var started = Stopwatch.GetTimestamp();
+        var loaded = model.Load(Protocol.Create(description.Protocols[0], context), shares);
+        shares?.EnsureFinished();
+        var modelLoad = Totals(context.Stats.Total(Phase.ModelLoad), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        options.Log?.WriteLine($"{role.ToName()}: model '{description.Name}' loaded in {modelLoad.Milliseconds:F0} ms");
+
+        var observer = options.Progress is null ? null : new ProgressObserver(options.Progress, options.ProgressPrefix, description.Layers.Length);
+        for (var number = 1; ; number++)
+        {
+            var request = NextRequest(role, description, links, client, options);
+            if (request is null)
+            {
+                options.Log?.WriteLine($"{role.ToName()}: the client is done");
+                return;
+            }
+
+            options.Log?.WriteLine($"{role.ToName()}: request {number}: {request.Predictions} prediction{(request.Predictions == 1 ? "" : "s")} under {request.Protocol}");
+            var (offline, online) = Predict(loaded, request, links, context, offlineContext, client, observer, number);
+            var report = new PartyReport(role, request.Predictions, setup, modelLoad, offline, online);
+            switch (role)
+            {
+                case PartyRole.Helper:
+                    Messages.Send(links[PartyRole.Server0], new Reports([report]));
+                    break;
+                case PartyRole.Server0:
+                    var helper = Messages.Receive<Reports>(links[PartyRole.Helper]);
+                    client!.SendMessage(new Reports([report, .. helper.Items]));
+                    break;
+                default:
+                    client!.SendMessage(new Reports([report]));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the request's predictions: for each, the offline phase (the helper deals every
+    /// operation's randomness into this party's buffer), a barrier, and then the online phase (the
+    /// input from the client, the output shares to it). Returns the traffic and time of both phases.
+    /// </summary>
+    private static (PhaseTotals Offline, PhaseTotals Online) Predict(
+        LoadedModel loaded, RunRequest request, PartyLinks links, PartyContext context, PartyContext offlineContext, SessionChannel? client, ProgressObserver? observer, int number)
+    {
+        // Sequential preprocessing holds one prediction's material at a time, so the buffer is unbounded.
+        var buffer = new PreprocessingBuffer(long.MaxValue);
+        var online = Protocol.Create(request.Protocol, context, ExecutionMode.Online, buffer);
+        var offline = Protocol.Create(request.Protocol, offlineContext, ExecutionMode.Offline, buffer);
+        var offlineBefore = offlineContext.Stats.Total(Phase.Offline);
+        var onlineBefore = context.Stats.Total(Phase.Online);
+        double offlineMs = 0, onlineMs = 0;
+        for (var k = 0; k < request.Predictions; k++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            loaded.Predict(offline, null, null);
+            Barrier(links);
+            var middle = Stopwatch.GetTimestamp();
+            observer?.Start(number, k + 1, request.Predictions);
+            loaded.Predict(online, client, client, observer);
+            offlineMs += Stopwatch.GetElapsedTime(started, middle).TotalMilliseconds;
+            onlineMs += Stopwatch.GetElapsedTime(middle).TotalMilliseconds;
+            if (buffer.Count != 0)
+            {
+                throw new InvalidOperationException($"the online phase left {buffer.Count} preprocessed records unused (the model's offline and online code differ)");
+            }
+        }
+
+        return (Delta(offlineContext.Stats.Total(Phase.Offline), offlineBefore, offlineMs), Delta(context.Stats.Total(Phase.Online), onlineBefore, onlineMs));
+    }
+
+    /// <summary>
+    /// Every computing party finished its offline phase: one byte to each computing peer, then one
+    /// from each. Without it the helper, which only sends while dealing, would start its online clock
+    /// while the servers still receive, and the offline / online split would be blurred. It is not
+    /// protocol traffic (not counted in rounds or bytes); a concurrent preprocessing mode drops it.
+    /// </summary>
+    private static void Barrier(PartyLinks links)
+    {
+        Span<byte> token = [1];
+        var peers = links.Channels.Where(c => c.Key.IsComputingParty()).Select(c => c.Value).ToList();
+        foreach (var peer in peers)
+        {
+            peer.Send(token);
+        }
+
+        foreach (var peer in peers)
+        {
+            peer.Receive(token);
+        }
+    }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    internal static string Names(IEnumerable<PartyRole> roles)
+    {
+        var names = roles.Select(r => r.ToName()).ToList();
+        return names.Count <= 1 ? string.Concat(names) : string.Join(", ", names[..^1]) + " and " + names[^1];
+    }
+
+    private static PhaseTotals Totals(StatsCounters c, double ms) => new(c.BytesSent, c.BytesReceived, c.Rounds, ms);
+
+    private static PhaseTotals Delta(StatsCounters after, StatsCounters before, double ms) =>
+        new(after.BytesSent - before.BytesSent, after.BytesReceived - before.BytesReceived, after.Rounds - before.Rounds, ms);
+}
+
+/// <summary>The servers refused the client's request (or the helper heard so): exit code 2, no abort notice.</summary>
+internal sealed class SessionRefusedException(string message) : MpcInputException(message);
