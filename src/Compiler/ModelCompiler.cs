@@ -14,6 +14,7 @@ namespace Mpc.Compiler;
 /// <param name="Calibration">Typical inputs (.npy files, N samples each) whose observed activations bound the plan.</param>
 /// <param name="CalibrationInputs">Further calibration inputs given as tensors (the input of <c>mpcc run</c>, tests).</param>
 /// <param name="InputBound">Without calibration: |input| &lt;= this, for sound interval bounds.</param>
+/// <param name="OutputActivation">What the output receiver applies to the revealed logits ("softmax" or "none"); default: the graph's own tail.</param>
 public sealed record CompileOptions(
     string Name,
     int? BatchSize = null,
@@ -21,7 +22,8 @@ public sealed record CompileOptions(
     IReadOnlyList<Tensor>? CalibrationInputs = null,
     double? InputBound = null,
     PlanOptions? Plan = null,
-    EmitOptions? Emit = null);
+    EmitOptions? Emit = null,
+    string? OutputActivation = null);
 
 /// <summary>Every stage's result, for dumps and tests.</summary>
 public sealed record CompilationResult(Graph Graph, FixedPointPlan Plan, SecureProgram Program, ImmutableArray<GeneratedFile> Files);
@@ -49,6 +51,13 @@ public static class ModelCompiler
         var plan = PlanFixedPoint.Run(graph, bounds, options.Plan, sourceFile);
         var protocols = ChooseProtocols.Run(graph, calibration);
         var program = LowerToProtocol.Run(graph, plan, protocols, options.Name, sourceFile);
+        if (options.OutputActivation is { } tail)
+        {
+            program = tail is "softmax" or "none"
+                ? program with { OutputTail = tail }
+                : throw new MpcInputException($"--output-activation expects softmax or none, got '{tail}'");
+        }
+
         return new CompilationResult(graph, plan, program, GeneratedFiles.Emit(program, options.Emit));
     }
 

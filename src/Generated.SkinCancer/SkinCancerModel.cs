@@ -28,7 +28,7 @@ public sealed class SkinCancerModel : CompiledModel
         OutputShape: [1, 2],
         InputFracBits: 16,
         OutputFracBits: 36,
-        OutputActivation: "none",
+        OutputActivation: "softmax",
         Weights:
         [
             new WeightTensor("Conv2D", "Conv2D/weights", [3, 3, 3, 8], 20),

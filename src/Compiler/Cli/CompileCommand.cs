@@ -53,7 +53,8 @@ public static class CompileCommand
             calibration,
             InputBound: options.InputBound,
             Plan: new PlanOptions(options.ActivationFracBits, options.WeightFracBits, Truncation: truncation),
-            Emit: new EmitOptions(options.PartyProject ?? new EmitOptions().PartyProject, CommandLine(options)));
+            Emit: new EmitOptions(options.PartyProject ?? new EmitOptions().PartyProject, CommandLine(options)),
+            OutputActivation: options.OutputActivation);
     }
 
     /// <summary>The canonical command line, recorded in every generated file so that a reviewer can regenerate it.</summary>
@@ -89,6 +90,11 @@ public static class CompileCommand
         if (o.Truncation is not null)
         {
             sb.Append(" --truncation ").Append(o.Truncation);
+        }
+
+        if (o.OutputActivation is not null)
+        {
+            sb.Append(" --output-activation ").Append(o.OutputActivation);
         }
 
         if (o.PartyProject is not null)

@@ -59,6 +59,9 @@ public sealed class CompileOptions : ModelOptions
     [Option("truncation", HelpText = "Force every truncation to local or helper (default: local only where P(failure) stays within 2^-20).")]
     public string? Truncation { get; set; }
 
+    [Option("output-activation", HelpText = "What the output receiver applies to the revealed logits: softmax (print class probabilities) or none (default: the graph's own Softmax/ArgMax tail, if any).")]
+    public string? OutputActivation { get; set; }
+
     [Option("party-project", HelpText = "Path of src/Party/Party.csproj relative to --out (default: ../Party/Party.csproj).")]
     public string? PartyProject { get; set; }
 }

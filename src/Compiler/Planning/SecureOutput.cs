@@ -29,16 +29,13 @@ public static class SecureOutput
         return name;
     }
 
-    /// <summary>What the output receiver applies to the revealed value: "none", "softmax" or "argmax".</summary>
+    /// <summary>
+    /// What the output receiver applies to the revealed value: "softmax" when the model ends in
+    /// Softmax or ArgMax (the receiver prints probabilities and the class), else "none".
+    /// </summary>
     public static string Tail(Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var node = graph[graph.Outputs[0]];
-        return node switch
-        {
-            ArgMax => "argmax",
-            Softmax => "softmax",
-            _ => "none",
-        };
+        return graph[graph.Outputs[0]] is Softmax or ArgMax ? "softmax" : "none";
     }
 }

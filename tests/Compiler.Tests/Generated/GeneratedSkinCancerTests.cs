@@ -19,6 +19,7 @@ public sealed class GeneratedSkinCancerTests
         Name = "SkinCancer",
         Out = "src/Generated.SkinCancer",
         Calibration = ["models/skin_cancer/calibration.npy"],
+        OutputActivation = "softmax",
     };
 
     [Fact]
