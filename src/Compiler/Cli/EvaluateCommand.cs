@@ -17,8 +17,6 @@ public static class EvaluateCommand
     /// <summary>Runs the model on a batch of inputs: plaintext, or a secure deployment in this process.</summary>
     public delegate float[][] Runner(Graph graph, IReadOnlyList<Tensor> inputs);
 
-    public static int Execute(EvaluateOptions options, TextWriter stdout) => Execute(options, stdout, null);
-
     /// <param name="secure">How to run a secure protocol (null: only plaintext is available).</param>
     public static int Execute(EvaluateOptions options, TextWriter stdout, Func<string, Graph, Runner>? secure)
     {

@@ -31,8 +31,14 @@ public sealed class RunOptions : ModelOptions
     [Option("output-file", HelpText = "Write the output here as float32 .npy.")]
     public string? OutputFile { get; set; }
 
-    [Option("plaintext", HelpText = "Compute in float32 in the clear (the only mode until the secure protocols land).")]
+    [Option("plaintext", HelpText = "Compute in float32 in the clear.")]
     public bool Plaintext { get; set; }
+
+    [Option("protocol", HelpText = "Compile the model in memory and run it securely: securenn or pond (all parties in this process, loopback TLS).")]
+    public string? Protocol { get; set; }
+
+    [Option("calibration", Separator = ',', HelpText = "With --protocol: more inputs (.npy) for the fixed-point plan (the run's own input is always one).")]
+    public IEnumerable<string> Calibration { get; set; } = [];
 }
 
 [Verb("compile", HelpText = "Compile the model to a C# project of secret-shared layers (NativeAOT-publishable party program).")]

@@ -27,9 +27,9 @@ public static class Program
         {
             return result.MapResult(
                 (InspectOptions o) => InspectCommand.Execute(o, stdout),
-                (RunOptions o) => RunCommand.Execute(o, stdout),
+                (RunOptions o) => RunCommand.Execute(o, stdout, stderr),
                 (CompileOptions o) => CompileCommand.Execute(o, stdout),
-                (EvaluateOptions o) => EvaluateCommand.Execute(o, stdout),
+                (EvaluateOptions o) => EvaluateCommand.Execute(o, stdout, (protocol, graph) => Secure.SecureEvaluation.Create(o, protocol, graph, stdout)),
                 errors => Usage(result, errors.ToList(), stdout, stderr));
         }
         catch (MpcException e)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Mpc.Compiler.Diagnostics;
 using Mpc.Compiler.Execution;
 using Mpc.Compiler.Frontend.Tf;
+using Mpc.Compiler.Cli.Secure;
 using Mpc.Compiler.Ir;
 using Mpc.Compiler.Passes;
 using Mpc.Runtime;
@@ -15,11 +16,16 @@ internal static class RunCommand
     /// <summary>Values printed per output before eliding the rest (the file gets all of them).</summary>
     private const int PrintLimit = 64;
 
-    public static int Execute(RunOptions options, TextWriter stdout)
+    public static int Execute(RunOptions options, TextWriter stdout, TextWriter stderr)
     {
-        if (!options.Plaintext)
+        if (options.Plaintext == (options.Protocol is not null))
         {
-            throw new MpcInputException("run needs --plaintext (secure protocols are not available yet)");
+            throw new MpcInputException("run needs exactly one of --plaintext and --protocol securenn|pond");
+        }
+
+        if (options.Protocol is not null)
+        {
+            return RunSecurely(options, stdout, stderr);
         }
 
         var input = options.InputFile is null ? null : Npy.Read(options.InputFile);
@@ -60,6 +66,41 @@ internal static class RunCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Compiles the model in memory (the plan calibrated on the run's input and any --calibration
+    /// files), builds the generated code with Roslyn and runs the party program's predict on it.
+    /// </summary>
+    private static int RunSecurely(RunOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.Protocol is not ("securenn" or "pond"))
+        {
+            throw new MpcInputException($"--protocol expects securenn or pond, got '{options.Protocol}'");
+        }
+
+        var file = options.InputFile ?? throw new MpcInputException("--input-file is required");
+        var input = Npy.Read(file);
+        var graph = Load(options, input);
+        var shape = CheckedShape(input, graph.Inputs.Single(), file);
+        var calibration = new List<Tensor>();
+        for (var offset = 0; offset < input.Data.Length; offset += shape.ElementCount)
+        {
+            calibration.Add(Tensor.Create(shape, input.Data.AsSpan(offset, shape.ElementCount)));
+        }
+
+        var result = ModelCompiler.Compile(graph, Path.GetFileName(options.Model), new Compiler.CompileOptions(
+            "Model", Calibration: [.. options.Calibration.Where(c => c.Length > 0)], CalibrationInputs: calibration,
+            Emit: InMemoryModel.EmitOptions(options.Model)));
+        if (!result.Program.Protocols.Contains(options.Protocol))
+        {
+            throw new MpcInputException($"--protocol {options.Protocol} is not available for {options.Model}: {string.Join("; ", result.Program.ProtocolNotes)}");
+        }
+
+        var model = InMemoryModel.Build(result);
+        string[] args = ["predict", "--model", options.Model, "--input-file", file, "--protocol", options.Protocol, "--check", "--quiet",
+            .. options.OutputFile is null ? Array.Empty<string>() : ["--output-file", options.OutputFile]];
+        return InMemoryModel.RunPartyProgram(model, args, stdout, stderr);
     }
 
     /// <summary>
