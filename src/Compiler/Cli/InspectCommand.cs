@@ -2,6 +2,7 @@ using System.Globalization;
 using Mpc.Compiler.Frontend.Tf;
 using Mpc.Compiler.Ir;
 using Mpc.Compiler.Passes;
+using Mpc.Compiler.Planning;
 using Mpc.Runtime;
 
 namespace Mpc.Compiler.Cli;
@@ -35,7 +36,38 @@ internal static class InspectCommand
         });
 
         stdout.Write(LayerTable.Format(options.Model, options.BatchSize ?? 1, graph));
+        var calibration = options.Calibration.Where(c => c.Length > 0).ToList();
+        if (calibration.Count > 0 || options.InputBound is not null)
+        {
+            var result = ModelCompiler.Compile(graph, Path.GetFileName(options.Model), new Compiler.CompileOptions("Model", Calibration: calibration, InputBound: options.InputBound));
+            stdout.Write(PlanTable(result));
+        }
+
         return 0;
+    }
+
+    /// <summary>The fixed-point plan: scales, and per truncation its bound, method and the local method's failure probability.</summary>
+    private static string PlanTable(CompilationResult result)
+    {
+        var plan = result.Plan;
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine();
+        w.WriteLine($"fixed point: {plan.Summary()}");
+        w.WriteLine($"protocols: {string.Join(", ", result.Program.Protocols)}");
+        foreach (var note in result.Program.ProtocolNotes)
+        {
+            w.WriteLine($"  not {note}");
+        }
+
+        w.WriteLine();
+        var nodeWidth = Math.Max(4, plan.Truncations.Select(t => t.Node.Length).DefaultIfEmpty(0).Max());
+        w.WriteLine($"{"node".PadRight(nodeWidth)}  {"elements",10}  {"|x| <",6}  {"by",3}  {"method",6}  {"P(local fails)",14}");
+        foreach (var t in plan.Truncations)
+        {
+            w.WriteLine($"{t.Node.PadRight(nodeWidth)}  {t.Elements,10:N0}  {"2^" + t.MagnitudeBits,6}  {t.Bits,3}  {t.Method.ToString().ToLowerInvariant(),6}  {FixedPointPlan.FormatProbability(t.LocalFailureProbability),14}");
+        }
+
+        return w.ToString();
     }
 
     private static bool Wants(string? dump, string stage) =>

@@ -20,6 +20,12 @@ public sealed class InspectOptions : ModelOptions
 {
     [Option("dump-ir-after", HelpText = "Print the IR after a pass: import, a pass name (e.g. FoldBatchNorm) or all.")]
     public string? DumpIrAfter { get; set; }
+
+    [Option("calibration", Separator = ',', HelpText = "Typical inputs (.npy): also print the fixed-point plan and each truncation's failure probability.")]
+    public IEnumerable<string> Calibration { get; set; } = [];
+
+    [Option("input-bound", HelpText = "Without --calibration: plan from sound interval bounds (|input| <= B).")]
+    public double? InputBound { get; set; }
 }
 
 [Verb("run", HelpText = "Run the model on an input and print (or write) the output.")]

@@ -66,6 +66,17 @@ public sealed class CompileAndEvaluateCliTests : IDisposable
     }
 
     [Fact]
+    public void InspectWithCalibrationPrintsThePlanAndEachTruncationsFailureProbability()
+    {
+        var result = Mpcc.Run("inspect", Fixtures.MnistModel, "--calibration", Fixtures.MnistInput);
+        Assert.True(result.Code == 0, result.Err);
+        Assert.Contains("fixed point: Z_2^64, 16 fractional bits for activations, 20 for weights; 3 truncations (3 helper, 0 local)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("P(any truncation fails per prediction) = 0 (budget 2^-20.0)", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"conv1/Conv2D\s+9,216\s+2\^\d+\s+20\s+helper\s+2\^-\d+\.\d", result.Out);
+        Assert.Contains("not pond: with TF Encrypted's polynomials", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvaluateReportsTheMetricsAndWritesTheLogits()
     {
         var logits = Path.Combine(_dir, "logits.npy");
