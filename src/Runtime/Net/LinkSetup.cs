@@ -33,7 +33,7 @@ internal static class LinkSetup
     private static ReadOnlySpan<byte> Magic => "MPCMESH1"u8;
 
     /// <summary>Dials <paramref name="target"/> until it answers or the deadline passes.</summary>
-    public static TcpChannel Dial(PartyRole self, PartyRole target, PartyEndpoint endpoint, MeshSettings settings, Deadline deadline, RoundCounter rounds)
+    public static TcpChannel Dial(PartyRole self, PartyRole target, PartyEndpoint endpoint, MeshSettings settings, Deadline deadline)
     {
         var peer = target.ToName();
         var where = $"{peer} at {endpoint}";
@@ -80,7 +80,7 @@ internal static class LinkSetup
                 });
             }
 
-            return new TcpChannel(peer, socket, socketStream, tls, settings.Channel, rounds);
+            return new TcpChannel(peer, socket, socketStream, tls, settings.Channel);
         }
         catch
         {
@@ -101,8 +101,7 @@ internal static class LinkSetup
         IReadOnlyCollection<PartyRole> expected,
         Func<PartyRole, bool> isConnected,
         MeshSettings settings,
-        Deadline deadline,
-        RoundCounter rounds)
+        Deadline deadline)
     {
         var from = socket.RemoteEndPoint?.ToString() ?? "an unknown address";
         SslStream? tls = null;
@@ -153,7 +152,7 @@ internal static class LinkSetup
                 return (null, dialer, $"a connection from {from} claiming to be {Name(hello[8])} was refused ({status})");
             }
 
-            return (new TcpChannel(dialer.ToName(), socket, socketStream, tls, settings.Channel, rounds), dialer, null);
+            return (new TcpChannel(dialer.ToName(), socket, socketStream, tls, settings.Channel), dialer, null);
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException)
         {

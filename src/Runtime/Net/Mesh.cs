@@ -122,23 +122,22 @@ public static class Mesh
         return results;
     }
 
-    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>), with per-party round counters.</summary>
+    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>).</summary>
     public static IReadOnlyDictionary<PartyRole, PartyLinks> CreateInMemory(IReadOnlyCollection<PartyRole>? roles = null, TimeSpan? timeout = null)
     {
         roles ??= PartyRoleExtensions.All;
-        var rounds = roles.ToDictionary(r => r, _ => new RoundCounter());
         var channels = roles.ToDictionary(r => r, _ => new Dictionary<PartyRole, IChannel>());
         foreach (var a in roles)
         {
             foreach (var b in roles.Where(b => a < b && AreLinked(a, b)))
             {
-                var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60), rounds[a], rounds[b]);
+                var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60));
                 channels[a][b] = atA;
                 channels[b][a] = atB;
             }
         }
 
-        return roles.ToDictionary(r => r, r => new PartyLinks(r, channels[r], rounds[r]));
+        return roles.ToDictionary(r => r, r => new PartyLinks(r, channels[r]));
     }
 
     internal static PartyLinks Connect(PartyRole self, MeshSettings settings, IReadOnlyCollection<PartyRole>? peers, Socket? listener)
@@ -173,7 +172,6 @@ public static class Mesh
         }
 
         var deadline = new Deadline(settings.ConnectTimeout);
-        var rounds = new RoundCounter();
         var channels = new Dictionary<PartyRole, IChannel>();
         var failures = new List<Exception>();
         var ownsListener = listener is null;
@@ -184,7 +182,7 @@ public static class Mesh
             {
                 try
                 {
-                    var channel = LinkSetup.Dial(self, target, settings.Endpoints[target], settings, deadline, rounds);
+                    var channel = LinkSetup.Dial(self, target, settings.Endpoints[target], settings, deadline);
                     lock (channels)
                     {
                         channels[target] = channel;
@@ -203,7 +201,7 @@ public static class Mesh
             {
                 try
                 {
-                    foreach (var (role, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline, rounds))
+                    foreach (var (role, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline))
                     {
                         lock (channels)
                         {
@@ -240,7 +238,7 @@ public static class Mesh
             ThrowCombined(failures);
         }
 
-        return new PartyLinks(self, channels, rounds);
+        return new PartyLinks(self, channels);
     }
 
     /// <summary>Rethrows one failure as it is, several as one <see cref="ChannelException"/> listing them all.</summary>

@@ -16,8 +16,7 @@ internal static class MeshAcceptor
         Socket listener,
         IReadOnlyCollection<PartyRole> expected,
         MeshSettings settings,
-        Deadline deadline,
-        RoundCounter rounds)
+        Deadline deadline)
     {
         var sync = new object();
         var links = new Dictionary<PartyRole, TcpChannel>();
@@ -52,7 +51,7 @@ internal static class MeshAcceptor
                 var socket = listener.Accept();
                 var handshake = new Thread(() =>
                 {
-                    var (channel, dialer, refusal) = LinkSetup.Accept(socket, self, expected, IsConnected, settings, deadline, rounds);
+                    var (channel, dialer, refusal) = LinkSetup.Accept(socket, self, expected, IsConnected, settings, deadline);
                     lock (sync)
                     {
                         if (channel is null)

@@ -53,7 +53,7 @@ public sealed class MeshConnectTests
             })).ToArray());
             Assert.All(results, r => Assert.Null(r.Error));
             Assert.All(results, r => Assert.True(r.Result));
-            Assert.All(mesh.Values, links => Assert.Equal(1, links.Snapshot().Rounds));
+            Assert.All(mesh.Values, links => Assert.Equal(new TrafficSnapshot(2L * links.Channels.Count, links.Channels.Count, 2L * links.Channels.Count, links.Channels.Count), links.Snapshot()));
         }
         finally
         {
