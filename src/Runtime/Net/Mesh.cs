@@ -51,11 +51,13 @@ public static class Mesh
     /// certificates, unless <paramref name="security"/> says otherwise), each role on its own links:
     /// the single-process <c>predict</c> mode and tests. Ports are chosen by the OS.
     /// </summary>
+    /// <remarks><paramref name="lanes"/>: connections per pair of computing parties (<see cref="MeshSettings.Lanes"/>).</remarks>
     public static IReadOnlyDictionary<PartyRole, PartyLinks> ConnectLoopback(
         IReadOnlyCollection<PartyRole>? roles = null,
         MeshSecurity security = MeshSecurity.Tls13,
         TcpChannelOptions? channel = null,
-        TimeSpan? connectTimeout = null)
+        TimeSpan? connectTimeout = null,
+        int lanes = 1)
     {
         roles ??= PartyRoleExtensions.All;
         var credentials = security == MeshSecurity.Tls13 ? CertificateAuthority.CreateInMemoryDeployment(roles.Select(r => r.ToName())) : null;
@@ -80,6 +82,7 @@ public static class Mesh
                     Credentials = credentials?[role.ToName()],
                     ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(30),
                     Channel = channel ?? new TcpChannelOptions(),
+                    Lanes = lanes,
                 };
                 try
                 {
@@ -122,18 +125,23 @@ public static class Mesh
         return results;
     }
 
-    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>).</summary>
-    public static IReadOnlyDictionary<PartyRole, PartyLinks> CreateInMemory(IReadOnlyCollection<PartyRole>? roles = null, TimeSpan? timeout = null)
+    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>), with <paramref name="lanes"/> links per pair of computing parties.</summary>
+    public static IReadOnlyDictionary<PartyRole, PartyLinks> CreateInMemory(IReadOnlyCollection<PartyRole>? roles = null, TimeSpan? timeout = null, int lanes = 1)
     {
         roles ??= PartyRoleExtensions.All;
-        var channels = roles.ToDictionary(r => r, _ => new Dictionary<PartyRole, IChannel>());
+        var shape = new MeshSettings { Endpoints = new Dictionary<PartyRole, PartyEndpoint>(), Lanes = lanes };
+        shape.Validate();
+        var channels = roles.ToDictionary(r => r, _ => Enumerable.Range(0, lanes).Select(_ => new Dictionary<PartyRole, IChannel>()).ToArray());
         foreach (var a in roles)
         {
             foreach (var b in roles.Where(b => a < b && AreLinked(a, b)))
             {
-                var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60));
-                channels[a][b] = atA;
-                channels[b][a] = atB;
+                for (var lane = 0; lane < shape.LanesBetween(a, b); lane++)
+                {
+                    var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60));
+                    channels[a][lane][b] = atA;
+                    channels[b][lane][a] = atB;
+                }
             }
         }
 
@@ -142,7 +150,7 @@ public static class Mesh
 
     internal static PartyLinks Connect(PartyRole self, MeshSettings settings, IReadOnlyCollection<PartyRole>? peers, Socket? listener)
     {
-        settings.Channel.Validate();
+        settings.Validate();
         var peerList = peers is null ? PeersOf(self, settings.Roles) : [.. peers.Distinct()];
         foreach (var peer in peerList.Where(p => !AreLinked(self, p)))
         {
@@ -172,20 +180,21 @@ public static class Mesh
         }
 
         var deadline = new Deadline(settings.ConnectTimeout);
-        var channels = new Dictionary<PartyRole, IChannel>();
+        var channels = new Dictionary<(PartyRole Role, int Lane), IChannel>();
         var failures = new List<Exception>();
         var ownsListener = listener is null;
         listener ??= dialers.Count > 0 ? LinkSetup.Listen(self, settings.Endpoints[self], settings.Channel) : null;
         try
         {
-            var threads = targets.Select(target => new Thread(() =>
+            var dials = targets.SelectMany(t => Enumerable.Range(0, settings.LanesBetween(self, t)).Select(lane => (Target: t, Lane: lane)));
+            var threads = dials.Select(d => new Thread(() =>
             {
                 try
                 {
-                    var channel = LinkSetup.Dial(self, target, settings.Endpoints[target], settings, deadline);
+                    var channel = LinkSetup.Dial(self, d.Target, d.Lane, settings.Endpoints[d.Target], settings, deadline);
                     lock (channels)
                     {
-                        channels[target] = channel;
+                        channels[d] = channel;
                     }
                 }
                 catch (Exception e)
@@ -195,17 +204,17 @@ public static class Mesh
                         failures.Add(e);
                     }
                 }
-            }) { IsBackground = true, Name = $"mpc dial {target.ToName()}" }).ToList();
+            }) { IsBackground = true, Name = $"mpc dial {d.Target.ToName()} lane {d.Lane}" }).ToList();
             threads.ForEach(t => t.Start());
             if (listener is not null)
             {
                 try
                 {
-                    foreach (var (role, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline))
+                    foreach (var (key, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline))
                     {
                         lock (channels)
                         {
-                            channels[role] = channel;
+                            channels[key] = channel;
                         }
                     }
                 }
@@ -238,7 +247,10 @@ public static class Mesh
             ThrowCombined(failures);
         }
 
-        return new PartyLinks(self, channels);
+        var lanes = Enumerable.Range(0, settings.Lanes)
+            .Select(lane => (IReadOnlyDictionary<PartyRole, IChannel>)channels.Where(c => c.Key.Lane == lane).ToDictionary(c => c.Key.Role, c => c.Value))
+            .ToList();
+        return new PartyLinks(self, lanes);
     }
 
     /// <summary>Rethrows one failure as it is, several as one <see cref="ChannelException"/> listing them all.</summary>

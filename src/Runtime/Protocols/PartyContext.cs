@@ -7,12 +7,22 @@ namespace Mpc.Runtime.Protocols;
 public sealed record ProtocolLinks(IChannel? Server0, IChannel? Server1, IChannel? Helper)
 {
     /// <summary>The computing-party links of a mesh connection (<see cref="Mesh"/>); a client link, if any, is not a protocol link.</summary>
-    public static ProtocolLinks From(PartyLinks mesh)
+    public static ProtocolLinks From(PartyLinks mesh) => From(mesh, 0);
+
+    /// <summary>The computing-party links of lane <paramref name="lane"/> of a mesh connection (<see cref="MeshSettings.Lanes"/>).</summary>
+    public static ProtocolLinks From(PartyLinks mesh, int lane)
     {
         ArgumentNullException.ThrowIfNull(mesh);
-        IChannel? Get(PartyRole r) => mesh.Channels.TryGetValue(r, out var c) ? c : null;
+        var links = mesh.Lane(lane);
+        IChannel? Get(PartyRole r) => links.TryGetValue(r, out var c) ? c : null;
         return new ProtocolLinks(Get(PartyRole.Server0), Get(PartyRole.Server1), Get(PartyRole.Helper));
     }
+
+    /// <summary>
+    /// The offline lane of a mesh connected with <c>Lanes = 2</c> (<see cref="PartyLinks.OfflineLane"/>),
+    /// for <see cref="PartyContext.CreateOfflineContext"/>: preprocessing on its own connections, concurrently with the online phase.
+    /// </summary>
+    public static ProtocolLinks Offline(PartyLinks mesh) => From(mesh, PartyLinks.OfflineLane);
 
     internal IChannel? For(PartyId peer) => peer switch
     {
@@ -119,7 +129,8 @@ public sealed class PartyContext : IDisposable
     /// <summary>
     /// The context a preprocessing (offline) thread of the same party uses: same role, its own links
     /// (a second set of channels, so offline traffic never interleaves with online frames: in memory
-    /// <see cref="InMemoryParties.Connect"/> with offline links), streams forked from the same pairwise seeds, and its own
+    /// <see cref="InMemoryParties.Connect"/> with offline links, over TCP the mesh's offline lane,
+    /// <see cref="ProtocolLinks.Offline"/>), streams forked from the same pairwise seeds, and its own
     /// counters (all under <see cref="Phase.Offline"/>). Callable once.
     /// </summary>
     public PartyContext CreateOfflineContext(ProtocolLinks offlineLinks)
