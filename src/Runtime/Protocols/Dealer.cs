@@ -90,13 +90,16 @@ internal sealed class Dealer(PartyContext context)
 
         return ring switch
         {
-            ShareRing.Prime => new BitMasks([], DealBits<byte, RingZ67>(n, packed), packed),
+            ShareRing.Prime => new BitMasks([], DealPackedBitsZ67(n, packed), packed),
             ShareRing.Odd => new BitMasks(DealBits<ulong, RingOdd>(n, packed), [], packed),
             _ => new BitMasks(DealBits<ulong, RingZ2>(n, packed), [], packed),
         };
     }
 
-    /// <summary>PrivateCompare's common randomness, from the server0-server1 PRG (the helper gets empty arrays).</summary>
+    /// <summary>
+    /// PrivateCompare's common randomness, from the server0-server1 PRG (the helper gets empty arrays):
+    /// the multipliers as exponents of the generator (<see cref="Z67Kernels"/>), the additive masks and the rotations.
+    /// </summary>
     public CompareRandomness Compare(int n)
     {
         if (Role == PartyId.Helper)
@@ -108,7 +111,7 @@ internal sealed class Dealer(PartyContext context)
         var s = new byte[64 * n];
         var u = new byte[64 * n];
         var rotations = new byte[n];
-        Sampling.FillZpNonZero(prg, s);
+        Sampling.FillZpExponents(prg, s);
         Sampling.FillZp(prg, u);
         prg.Fill(rotations);
         for (var i = 0; i < n; i++)
@@ -159,26 +162,24 @@ internal sealed class Dealer(PartyContext context)
     public MsbMaterial Msb(int n)
     {
         var x = Chosen<ulong, RingOdd>(n);
-        byte[] bits = [], beta = [];
+        byte[] beta = [];
         ulong[] lsb = [];
         if (Role == PartyId.Helper)
         {
-            bits = new byte[64 * n];
             lsb = new ulong[n];
             for (var i = 0; i < n; i++)
             {
-                for (var k = 0; k < 64; k++)
-                {
-                    bits[(64 * i) + k] = (byte)((x[i] >> k) & 1);
-                }
-
                 lsb[i] = x[i] & 1;
             }
+        }
 
+        // x itself is the packed form of its 64 bits (bit k of value i is packed bit 64 i + k).
+        var xBits = DealPackedBitsZ67(64 * n, Role == PartyId.Helper ? x : []);
+        if (Role == PartyId.Helper)
+        {
             x = [];
         }
 
-        var xBits = Deal<byte, RingZ67>(64 * n, bits);
         var xLsb = Deal<ulong, RingZ2>(n, lsb);
         if (Role != PartyId.Helper)
         {
@@ -250,6 +251,26 @@ internal sealed class Dealer(PartyContext context)
                 _context.Peer(PartyId.Helper).Receive(MemoryMarshal.AsBytes(share1.AsSpan()));
                 return share1;
         }
+    }
+
+    /// <summary>
+    /// Z_67 shares of the helper's packed bits (empty on the servers), as <see cref="Deal{T, TRing}"/>
+    /// does it: server0's share drawn from the server0-helper stream, server1's the bit minus that,
+    /// sent by the helper (one message of n bytes).
+    /// </summary>
+    private byte[] DealPackedBitsZ67(int n, ulong[] packed)
+    {
+        if (Role != PartyId.Helper)
+        {
+            return Deal<byte, RingZ67>(n, []);
+        }
+
+        HelperSent = true;
+        var correction = new byte[n];
+        Sampling.FillZp(_context.PairPrg(PartyId.Server0), correction);
+        Z67Kernels.BitsMinusDraws(packed, correction);
+        _context.Peer(PartyId.Server1).Send(correction);
+        return [];
     }
 
     /// <summary>Deals the helper's packed bits (empty on the servers) as values of <typeparamref name="TRing"/>.</summary>

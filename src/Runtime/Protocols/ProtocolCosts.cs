@@ -14,9 +14,13 @@ public readonly record struct OperationCost(long Rounds, long ServerBytes, long 
     /// <summary>All bytes of the operation, both phases, all parties.</summary>
     public long TotalBytes => (2 * ServerBytes) + HelperBytes + OfflineBytes;
 
-    /// <summary>Sequential composition; offline dealing of one operation is one round however many parts it has.</summary>
+    /// <summary>Sequential composition within one operation; its offline dealing is one round however many parts it has.</summary>
     public static OperationCost operator +(OperationCost a, OperationCost b) =>
         new(a.Rounds + b.Rounds, a.ServerBytes + b.ServerBytes, a.HelperBytes + b.HelperBytes, Math.Max(a.OfflineRounds, b.OfflineRounds), a.OfflineBytes + b.OfflineBytes);
+
+    /// <summary>Two operations one after the other, each dealt on its own (offline rounds add too).</summary>
+    public static OperationCost Sequence(OperationCost a, OperationCost b) =>
+        new(a.Rounds + b.Rounds, a.ServerBytes + b.ServerBytes, a.HelperBytes + b.HelperBytes, a.OfflineRounds + b.OfflineRounds, a.OfflineBytes + b.OfflineBytes);
 }
 
 /// <summary>
@@ -48,9 +52,11 @@ public static class ProtocolCosts
     public static OperationCost ComputeMsb(long n) =>
         new(4, (8 * n) + (64 * n) + (16 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n) + (8 * n) + (8 * n));
 
-    public static OperationCost DRelu(long n) => ShareConvert(n) + ComputeMsb(n);
+    /// <summary>SecureNN DReLU, in chunks of <see cref="SecureNN.ChunkElements"/> (each its own dealing and rounds).</summary>
+    public static OperationCost DRelu(long n) => Chunked(n, c => ShareConvert(c) + ComputeMsb(c));
 
-    public static OperationCost Relu(long n) => DRelu(n) + Mul(n);
+    /// <summary>SecureNN ReLU, in chunks of <see cref="SecureNN.ChunkElements"/>.</summary>
+    public static OperationCost Relu(long n) => Chunked(n, c => ShareConvert(c) + ComputeMsb(c) + Mul(c));
 
     /// <summary>SecureNN max pooling: a DReLU and a product over every pair of every tournament level.</summary>
     public static OperationCost MaxPool(in PoolGeometry g)
@@ -72,7 +78,7 @@ public static class ProtocolCosts
                 return cost;
             }
 
-            cost += Relu(pairs);
+            cost = OperationCost.Sequence(cost, Relu(pairs));
         }
     }
 
@@ -96,4 +102,15 @@ public static class ProtocolCosts
     }
 
     private static long Words(long bits) => (bits + 63) / 64;
+
+    private static OperationCost Chunked(long n, Func<long, OperationCost> chunk)
+    {
+        var cost = default(OperationCost);
+        for (long start = 0; start < n; start += SecureNN.ChunkElements)
+        {
+            cost = OperationCost.Sequence(cost, chunk(Math.Min(SecureNN.ChunkElements, n - start)));
+        }
+
+        return cost;
+    }
 }

@@ -59,13 +59,13 @@ public sealed partial class SecureNN
         }
 
         // Round 2: PrivateCompare(x, r, beta): the helper learns beta' = beta xor (x > r).
-        var betaPrime = isHelper ? new byte[n] : [];
-        PrivateCompareCore(n, m.XBits, r, m.Beta, m.Compare, betaPrime);
+        var betaPrime = isHelper ? new ulong[BitPacking.PackedLength(n)] : [];
+        PrivateCompareCore(n, m.XBits, [], r, m.Beta, m.Compare, betaPrime);
 
         // Round 3: shares of beta' (Z_2^64).
         Stats.Round();
         var opened = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
-        SendMaskedBits(n, betaPrime, m.BetaPrime, opened);
+        SendMaskedPackedBits(betaPrime, m.BetaPrime, opened);
         var gamma = isHelper ? [] : new ulong[n];
         var delta = isHelper ? [] : new ulong[n];
         if (!isHelper)
@@ -74,12 +74,11 @@ public sealed partial class SecureNN
             var j = Role == PartyId.Server1 ? 1UL : 0UL;
             for (var i = 0; i < n; i++)
             {
-                if (m.Beta[i] != 0)
-                {
-                    gamma[i] = j - gamma[i];
-                }
-
-                delta[i] = (r[i] & 1) == 0 ? m.XLsb[i] : j - m.XLsb[i];
+                // Branchless (beta and the bits of r are uniform): flip a shared bit b to j - b.
+                var g = gamma[i];
+                gamma[i] = g + (m.Beta[i] * (j - (2 * g)));
+                var l = m.XLsb[i];
+                delta[i] = l + ((r[i] & 1) * (j - (2 * l)));
             }
         }
 

@@ -47,26 +47,26 @@ public sealed partial class SecureNN
         Stats.Round();
         var wraps = isHelper ? [] : new byte[n];
         ulong[] x = [];
-        byte[] deltaValues = [];
+        ulong[] deltaBits = [];
         if (isHelper)
         {
-            var t0 = new ulong[n];
-            var t1 = new ulong[n];
+            var t0 = GC.AllocateUninitializedArray<ulong>(n);
+            var t1 = GC.AllocateUninitializedArray<ulong>(n);
             Context.Peer(PartyId.Server0).Receive(t0);
             Context.Peer(PartyId.Server1).Receive(t1);
             // x itself is the packed form of its 64 bits (bit k of value i is packed bit 64 i + k).
-            x = new ulong[n];
-            deltaValues = new byte[n];
+            x = t1;
+            deltaBits = new ulong[BitPacking.PackedLength(n)];
             for (var i = 0; i < n; i++)
             {
                 var v = t0[i] + t1[i];
                 x[i] = v;
-                deltaValues[i] = v < t0[i] ? (byte)1 : (byte)0;
+                deltaBits[i >> 6] |= (v < t0[i] ? 1UL : 0UL) << (i & 63);
             }
         }
         else
         {
-            var masked = new ulong[n];
+            var masked = GC.AllocateUninitializedArray<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 masked[i] = a[i] + m.RShare[i];
@@ -81,13 +81,11 @@ public sealed partial class SecureNN
         var openedBits = isHelper ? [] : new ulong[n];
         var openedDelta = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
         SendMaskedPackedBits(x, m.XBits, openedBits);
-        SendMaskedBits(n, deltaValues, m.Delta, openedDelta);
-        var xBits = isHelper ? [] : new byte[64 * n];
+        SendMaskedPackedBits(deltaBits, m.Delta, openedDelta);
         var delta = isHelper ? [] : new ulong[n];
-        var thresholds = isHelper ? [] : new ulong[n];
+        var thresholds = isHelper ? [] : GC.AllocateUninitializedArray<ulong>(n);
         if (!isHelper)
         {
-            OpenedBitsToPrime(openedBits, m.XBits.PrimeShares, xBits);
             OpenedBitsToOdd(openedDelta, m.Delta.RingShares, delta);
             for (var i = 0; i < n; i++)
             {
@@ -95,14 +93,15 @@ public sealed partial class SecureNN
             }
         }
 
-        // Round 3: PrivateCompare(x, r - 1, eta''): the helper learns eta' = eta'' xor [x >= r].
-        var etaPrime = isHelper ? new byte[n] : [];
-        PrivateCompareCore(n, xBits, thresholds, m.EtaCommon, m.Compare, etaPrime);
+        // Round 3: PrivateCompare(x, r - 1, eta''): the helper learns eta' = eta'' xor [x >= r]. The
+        // servers' Z_67 shares of the bits of x are their mask shares opened by the masked bits.
+        var etaPrime = isHelper ? new ulong[BitPacking.PackedLength(n)] : [];
+        PrivateCompareCore(n, m.XBits.PrimeShares, openedBits, thresholds, m.EtaCommon, m.Compare, etaPrime);
 
         // Round 4: shares of eta' (odd ring).
         Stats.Round();
         var openedEta = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
-        SendMaskedBits(n, etaPrime, m.EtaPrime, openedEta);
+        SendMaskedPackedBits(etaPrime, m.EtaPrime, openedEta);
         if (isHelper)
         {
             return;
@@ -114,8 +113,9 @@ public sealed partial class SecureNN
         var j = server1 ? 1UL : 0UL;
         for (var i = 0; i < n; i++)
         {
-            // eta = eta' xor eta'': flip the shared bit when the common eta'' is 1.
-            var etaShare = m.EtaCommon[i] == 0 ? eta[i] : OddRing.Sub(j, eta[i]);
+            // eta = eta' xor eta'': flip the shared bit when the common eta'' is 1 (branchless: eta'' is uniform).
+            var flip = 0UL - m.EtaCommon[i];
+            var etaShare = (eta[i] & ~flip) | (OddRing.Sub(j, eta[i]) & flip);
             var theta = OddRing.Add(OddRing.Add(wraps[i], delta[i]), etaShare);
             if (server1)
             {

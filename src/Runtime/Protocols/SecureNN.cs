@@ -19,6 +19,15 @@ public sealed partial class SecureNN : Protocol
 {
     public const string ProtocolName = "securenn";
 
+    /// <summary>
+    /// Comparisons (DReLU, ReLU, each MaxPool level) run in chunks of at most this many elements:
+    /// each chunk has its own correlated randomness (one dealing, one preprocessing record) and its
+    /// own rounds, so memory stays bounded (about 1 KB per element per party in flight, 64 MiB per
+    /// chunk) however large the layer. A layer of n elements takes ceil(n / ChunkElements) times the
+    /// rounds of one chunk; the chunks are a function of n alone, so all parties split alike.
+    /// </summary>
+    public const int ChunkElements = 1 << 16;
+
     public SecureNN(PartyContext context, ExecutionMode mode = ExecutionMode.Inline, PreprocessingBuffer? buffer = null)
         : base(context, mode, buffer)
     {
@@ -38,38 +47,49 @@ public sealed partial class SecureNN : Protocol
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
         using var op = Stats.Enter(operation: "drelu");
-        if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(count), d.Msb(count)]), out var m))
+        for (var start = 0; start < count; start += ChunkElements)
         {
-            DReluCore(count, x, y, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            var n = Math.Min(ChunkElements, count - start);
+            if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(n), d.Msb(n)]), out var m))
+            {
+                DReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            }
         }
     }
 
     /// <summary>
     /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact, for x in [-2^62, 2^62);
-    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9. Bytes per
-    /// element: online 176 per server and 67 bits from the helper to each server; offline 176 to server1.
+    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9 per chunk of
+    /// <see cref="ChunkElements"/>. Bytes per element: online 176 per server and 67 bits from the helper
+    /// to each server; offline 176 to server1.
     /// </summary>
     public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
     {
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
         using var op = Stats.Enter(operation: "relu");
-        if (!TryAcquire("relu", d => new CompositeMaterial("relu", [d.ShareConvert(count), d.Msb(count), d.Triple(count)]), out var m))
+        for (var start = 0; start < count; start += ChunkElements)
         {
-            return;
-        }
+            var n = Math.Min(ChunkElements, count - start);
+            if (!TryAcquire("relu", d => new CompositeMaterial("relu", [d.ShareConvert(n), d.Msb(n), d.Triple(n)]), out var m))
+            {
+                continue;
+            }
 
-        var positive = Alloc(count);
-        DReluCore(count, x, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
-        using var select = Stats.Enter(operation: "select share");
-        MulCore(count, x, positive, y, m.Next<TripleMaterial>());
+            var xs = Chunk(x, start, n);
+            var positive = Alloc(n);
+            DReluCore(n, xs, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            using var select = Stats.Enter(operation: "select share");
+            MulCore(n, xs, positive, Chunk(y, start, n), m.Next<TripleMaterial>());
+        }
     }
 
     /// <summary>
     /// Max pooling by a pairwise tournament in each window, all windows batched per level:
     /// max(a, b) = b + DReLU(a - b) (a - b). ceil(log2 k) levels for windows of k valid elements,
-    /// each a DReLU and a Beaver product over all pairs of the level (9 rounds per level).
-    /// Values must satisfy |a - b| &lt; 2^62. Bytes: those of <see cref="Relu"/> per compared pair.
+    /// each a DReLU and a Beaver product over all pairs of the level (9 rounds per level and chunk of
+    /// <see cref="ChunkElements"/> pairs). Values must satisfy |a - b| &lt; 2^62. Bytes: those of
+    /// <see cref="Relu"/> per compared pair.
     /// </summary>
     public override void MaxPool(in PoolGeometry g, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
@@ -79,11 +99,6 @@ public sealed partial class SecureNN : Protocol
         using var op = Stats.Enter(operation: "maxpool");
         var windows = PoolWindows.Get(g);
         var plan = TournamentPlan(windows);
-        if (!TryAcquire("maxpool", d => DealMaxPool(d, plan), out var m))
-        {
-            return;
-        }
-
         var stride = windows.MaxSize;
         var outputs = g.OutputLength;
         var sizes = new int[outputs];
@@ -125,10 +140,20 @@ public sealed partial class SecureNN : Protocol
             }
 
             var positive = Alloc(pairs);
-            DReluCore(pairs, diff, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
-            using (Stats.Enter(operation: "select share"))
+            for (var start = 0; start < pairs; start += ChunkElements)
             {
-                MulCore(pairs, diff, positive, diff, m.Next<TripleMaterial>());
+                var n = Math.Min(ChunkElements, pairs - start);
+                if (!TryAcquire("maxpool", d => new CompositeMaterial("maxpool", [d.ShareConvert(n), d.Msb(n), d.Triple(n)]), out var m))
+                {
+                    continue;
+                }
+
+                var chunk = Chunk(diff.AsSpan(), start, n);
+                DReluCore(n, chunk, Chunk(positive.AsSpan(), start, n), m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+                using (Stats.Enter(operation: "select share"))
+                {
+                    MulCore(n, chunk, Chunk(positive.AsSpan(), start, n), chunk, m.Next<TripleMaterial>());
+                }
             }
 
             var q = 0;
@@ -231,16 +256,8 @@ public sealed partial class SecureNN : Protocol
         }
     }
 
-    private static CompositeMaterial DealMaxPool(Dealer d, int[] plan)
-    {
-        var parts = new Material[3 * plan.Length];
-        for (var level = 0; level < plan.Length; level++)
-        {
-            parts[3 * level] = d.ShareConvert(plan[level]);
-            parts[(3 * level) + 1] = d.Msb(plan[level]);
-            parts[(3 * level) + 2] = d.Triple(plan[level]);
-        }
+    /// <summary>Elements [start, start + n) of a share buffer, or the empty buffer where no shares are held.</summary>
+    private Span<T> Chunk<T>(Span<T> buffer, int start, int n) => HoldsShares ? buffer.Slice(start, n) : buffer;
 
-        return new CompositeMaterial("maxpool", parts);
-    }
+    private ReadOnlySpan<T> Chunk<T>(ReadOnlySpan<T> buffer, int start, int n) => HoldsShares ? buffer.Slice(start, n) : buffer;
 }

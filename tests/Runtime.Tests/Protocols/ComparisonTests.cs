@@ -140,6 +140,32 @@ public sealed class ComparisonTests
     }
 
     [Fact]
+    public void ReluAndMaxPoolOverSeveralChunksAreExact()
+    {
+        var n = SecureNN.ChunkElements + 1000;
+        var x = TestValues.Signed(n, 40, 11);
+        var got = Shares.Compute(ThreeParties.SecureNN, x, (p, s) =>
+        {
+            var y = p.Alloc(n);
+            p.Relu(n, s, y, 0);
+            return y;
+        });
+        Assert.Equal(x.Select(v => (long)v >= 0 ? v : 0UL), got);
+
+        // 2x2 pooling with more compared pairs per level than a chunk holds.
+        var g = new Mpc.Runtime.Kernels.PoolGeometry(1, 2, SecureNN.ChunkElements + 64, 1, 2, 2, 2, 2, 0, 0, 0, 0);
+        var input = TestValues.Signed(g.InputLength, 50, 12);
+        var pooled = Shares.Compute(ThreeParties.SecureNN, input, (p, s) =>
+        {
+            var y = p.Alloc(g.OutputLength);
+            p.MaxPool(g, s, y);
+            return y;
+        });
+        var w = g.InW;
+        Assert.Equal(Enumerable.Range(0, g.OutputLength).Select(o => (ulong)new[] { input[2 * o], input[(2 * o) + 1], input[w + (2 * o)], input[w + (2 * o) + 1] }.Max(v => (long)v)), pooled);
+    }
+
+    [Fact]
     public void ReluInPlace()
     {
         var x = TestValues.Signed(33, 40, 6);

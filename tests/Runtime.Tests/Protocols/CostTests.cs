@@ -11,7 +11,7 @@ public sealed class CostTests
     public static TheoryData<string, int> Operations => new()
     {
         { "conv2d", 0 }, { "mul", 50 }, { "truncate-local", 50 }, { "truncate-helper", 50 },
-        { "private-compare", 70 }, { "share-convert", 70 }, { "compute-msb", 65 }, { "drelu", 64 }, { "relu", 1 }, { "relu", 130 },
+        { "private-compare", 70 }, { "share-convert", 70 }, { "compute-msb", 65 }, { "drelu", 64 }, { "relu", 1 }, { "relu", 130 }, { "relu", SecureNN.ChunkElements + 130 },
         { "maxpool", 0 }, { "pond-relu", 40 }, { "pond-relu-local", 40 }, { "sigmoid", 40 }, { "sigmoid-prescaled", 40 },
     };
 
@@ -72,6 +72,11 @@ public sealed class CostTests
         Assert.True(perRelu.TotalBytes / 65536.0 < Paper);
         // Online alone: 368.75 bytes.
         Assert.Equal(368.75, ((2 * perRelu.ServerBytes) + perRelu.HelperBytes) / 65536.0);
+
+        // A layer larger than a chunk: 9 rounds and one dealing per chunk, the same bytes per element.
+        var layer = ProtocolCosts.Relu(10 * (long)SecureNN.ChunkElements);
+        Assert.Equal((90, 10), (layer.Rounds, layer.OfflineRounds));
+        Assert.Equal(544.75, layer.TotalBytes / (10.0 * SecureNN.ChunkElements));
     }
 
     private static SecureNN Snn(Protocol p) => (SecureNN)p;
