@@ -20,6 +20,7 @@ namespace Mpc.Runtime.Protocols;
 internal sealed class Dealer(PartyContext context)
 {
     private readonly PartyContext _context = context;
+    private readonly ArrayRecycler _recycler = context.Recycler;
 
     /// <summary>True once this dealing has sent (or, on a server, will have received) a message from the helper.</summary>
     public bool HelperSent { get; set; }
@@ -84,7 +85,7 @@ internal sealed class Dealer(PartyContext context)
         ulong[] packed = [];
         if (Role == PartyId.Helper)
         {
-            packed = new ulong[BitPacking.PackedLength(n)];
+            packed = Rent<ulong>(BitPacking.PackedLength(n));
             Sampling.FillPackedBits(_context.Own, n, packed);
         }
 
@@ -108,9 +109,9 @@ internal sealed class Dealer(PartyContext context)
         }
 
         var prg = _context.PairPrg(_context.OtherServer);
-        var s = new byte[64 * n];
-        var u = new byte[64 * n];
-        var rotations = new byte[n];
+        var s = Rent<byte>(64 * n);
+        var u = Rent<byte>(64 * n);
+        var rotations = Rent<byte>(n);
         Sampling.FillZpExponents(prg, s);
         Sampling.FillZp(prg, u);
         prg.Fill(rotations);
@@ -130,13 +131,13 @@ internal sealed class Dealer(PartyContext context)
         if (Role != PartyId.Helper)
         {
             var prg = _context.PairPrg(_context.OtherServer);
-            var r0 = new ulong[n];
-            r = new ulong[n];
+            var r0 = Rent<ulong>(n);
+            r = Rent<ulong>(n);
             prg.Fill<ulong>(r0);
             // r = 0 would make PrivateCompare's threshold r - 1 wrap; excluding it costs 2^-64 statistical distance.
             Sampling.FillNonZero(prg, r);
-            alpha = new byte[n];
-            rShare = Role == PartyId.Server0 ? r0 : new ulong[n];
+            alpha = Rent<byte>(n);
+            rShare = Role == PartyId.Server0 ? r0 : Rent<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 var r1 = r[i] - r0[i];
@@ -147,7 +148,12 @@ internal sealed class Dealer(PartyContext context)
                 }
             }
 
-            eta = new byte[n];
+            if (Role == PartyId.Server1)
+            {
+                _recycler.Return(r0);
+            }
+
+            eta = Rent<byte>(n);
             Sampling.FillBits(prg, eta);
         }
 
@@ -166,7 +172,7 @@ internal sealed class Dealer(PartyContext context)
         ulong[] lsb = [];
         if (Role == PartyId.Helper)
         {
-            lsb = new ulong[n];
+            lsb = Rent<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 lsb[i] = x[i] & 1;
@@ -183,7 +189,7 @@ internal sealed class Dealer(PartyContext context)
         var xLsb = Deal<ulong, RingZ2>(n, lsb);
         if (Role != PartyId.Helper)
         {
-            beta = new byte[n];
+            beta = Rent<byte>(n);
             Sampling.FillBits(_context.PairPrg(_context.OtherServer), beta);
         }
 
@@ -201,16 +207,18 @@ internal sealed class Dealer(PartyContext context)
         where T : unmanaged
         where TRing : IDealtRing<T>
     {
-        var values = new T[n];
+        var values = Rent<T>(n);
         if (Role == PartyId.Helper)
         {
-            var other = new T[n];
+            var other = Rent<T>(n);
             TRing.Fill(_context.PairPrg(PartyId.Server0), values);
             TRing.Fill(_context.PairPrg(PartyId.Server1), other);
             for (var i = 0; i < n; i++)
             {
                 values[i] = TRing.Add(values[i], other[i]);
             }
+
+            _recycler.Return(other);
         }
         else
         {
@@ -233,7 +241,7 @@ internal sealed class Dealer(PartyContext context)
         switch (Role)
         {
             case PartyId.Helper:
-                var correction = new T[n];
+                var correction = Rent<T>(n);
                 TRing.Fill(_context.PairPrg(PartyId.Server0), correction);
                 for (var i = 0; i < n; i++)
                 {
@@ -241,13 +249,14 @@ internal sealed class Dealer(PartyContext context)
                 }
 
                 _context.Peer(PartyId.Server1).Send(MemoryMarshal.AsBytes(correction.AsSpan()));
+                _recycler.Return(correction);
                 return [];
             case PartyId.Server0:
-                var share0 = new T[n];
+                var share0 = Rent<T>(n);
                 TRing.Fill(_context.PairPrg(PartyId.Helper), share0);
                 return share0;
             default:
-                var share1 = new T[n];
+                var share1 = Rent<T>(n);
                 _context.Peer(PartyId.Helper).Receive(MemoryMarshal.AsBytes(share1.AsSpan()));
                 return share1;
         }
@@ -266,24 +275,31 @@ internal sealed class Dealer(PartyContext context)
         }
 
         HelperSent = true;
-        var correction = new byte[n];
+        var correction = Rent<byte>(n);
         Sampling.FillZp(_context.PairPrg(PartyId.Server0), correction);
         Z67Kernels.BitsMinusDraws(packed, correction);
         _context.Peer(PartyId.Server1).Send(correction);
+        _recycler.Return(correction);
         return [];
     }
+
+    /// <summary>An array for material: recycled from an earlier chunk when one of that length was returned (never read before it is written).</summary>
+    private T[] Rent<T>(int n)
+        where T : unmanaged => _recycler.Rent<T>(n);
 
     /// <summary>Deals the helper's packed bits (empty on the servers) as values of <typeparamref name="TRing"/>.</summary>
     private T[] DealBits<T, TRing>(int n, ulong[] packed)
         where T : unmanaged
         where TRing : IDealtRing<T>
     {
-        var values = Role == PartyId.Helper ? new T[n] : [];
+        var values = Role == PartyId.Helper ? Rent<T>(n) : [];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = TRing.FromBit((packed[i >> 6] >> (i & 63)) & 1);
         }
 
-        return Deal<T, TRing>(n, values);
+        var shares = Deal<T, TRing>(n, values);
+        _recycler.Return(values);
+        return shares;
     }
 }

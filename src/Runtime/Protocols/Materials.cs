@@ -12,6 +12,11 @@ internal abstract class Material
     /// <summary>Memory held, for the preprocessing buffer's bound.</summary>
     public abstract long Bytes { get; }
 
+    /// <summary>Hands this material's arrays back once the operation that consumed it is done with them.</summary>
+    public virtual void ReturnTo(ArrayRecycler recycler)
+    {
+    }
+
     protected static long Size(ulong[] a) => 8L * a.Length;
 
     protected static long Size(byte[] a) => a.Length;
@@ -39,6 +44,13 @@ internal sealed class TripleMaterial(ulong[] a, ulong[] b, ulong[] c) : Material
     public ulong[] C { get; } = c;
 
     public override string Operation => "multiply";
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(A);
+        recycler.Return(B);
+        recycler.Return(C);
+    }
 
     public override long Bytes => Size(A) + Size(B) + Size(C);
 }
@@ -89,6 +101,13 @@ internal sealed class BitMasks(ulong[] ringShares, byte[] primeShares, ulong[] p
 
     public override string Operation => "bit masks";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(RingShares);
+        recycler.Return(PrimeShares);
+        recycler.Return(PackedMask);
+    }
+
     public override long Bytes => Size(RingShares) + Size(PrimeShares) + Size(PackedMask);
 }
 
@@ -106,6 +125,13 @@ internal sealed class CompareRandomness(byte[] multipliers, byte[] masks, byte[]
     public byte[] Rotations { get; } = rotations;
 
     public override string Operation => "private compare";
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(Multipliers);
+        recycler.Return(Masks);
+        recycler.Return(Rotations);
+    }
 
     public override long Bytes => Size(Multipliers) + Size(Masks) + Size(Rotations);
 }
@@ -138,6 +164,22 @@ internal sealed class ShareConvertMaterial(
 
     public override string Operation => "share convert";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(R);
+        if (RShare != R)
+        {
+            recycler.Return(RShare);
+        }
+
+        recycler.Return(Alpha);
+        recycler.Return(EtaCommon);
+        Compare.ReturnTo(recycler);
+        XBits.ReturnTo(recycler);
+        Delta.ReturnTo(recycler);
+        EtaPrime.ReturnTo(recycler);
+    }
+
     public override long Bytes =>
         Size(R) + Size(RShare) + Size(Alpha) + Size(EtaCommon) + Compare.Bytes + XBits.Bytes + Delta.Bytes + EtaPrime.Bytes;
 }
@@ -168,6 +210,17 @@ internal sealed class MsbMaterial(
 
     public override string Operation => "compute msb";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(X);
+        recycler.Return(XBits);
+        recycler.Return(XLsb);
+        recycler.Return(Beta);
+        Compare.ReturnTo(recycler);
+        BetaPrime.ReturnTo(recycler);
+        Triple.ReturnTo(recycler);
+    }
+
     public override long Bytes =>
         Size(X) + Size(XBits) + Size(XLsb) + Size(Beta) + Compare.Bytes + BetaPrime.Bytes + Triple.Bytes;
 }
@@ -180,6 +233,14 @@ internal sealed class CompositeMaterial(string operation, Material[] parts) : Ma
     public override string Operation { get; } = operation;
 
     public override long Bytes { get; } = parts.Sum(p => p.Bytes);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        foreach (var part in parts)
+        {
+            part.ReturnTo(recycler);
+        }
+    }
 
     /// <summary>The next part, which must have type <typeparamref name="T"/> (dealer and consumer run the same code).</summary>
     public T Next<T>()

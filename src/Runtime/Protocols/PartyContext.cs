@@ -90,6 +90,9 @@ public sealed class PartyContext : IDisposable
 
     public ProtocolStats Stats { get; }
 
+    /// <summary>Arrays handed back by consumed material, shared with the offline context (see <see cref="ArrayRecycler"/>).</summary>
+    internal ArrayRecycler Recycler { get; private init; } = new();
+
     /// <summary>This party's private PRG (seeded from the OS CSPRNG, known to no one else).</summary>
     internal AesPrg Own { get; }
 
@@ -137,7 +140,7 @@ public sealed class PartyContext : IDisposable
     {
         var seeds = _offlineSeeds ?? throw new InvalidOperationException($"{Role.ToName()}: the offline context was already created");
         _offlineSeeds = null;
-        var offline = new PartyContext(Role, offlineLinks, Phase.Offline);
+        var offline = new PartyContext(Role, offlineLinks, Phase.Offline) { Recycler = Recycler };
         foreach (var peer in Enum.GetValues<PartyId>())
         {
             if (peer != Role)

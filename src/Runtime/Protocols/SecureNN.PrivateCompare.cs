@@ -64,11 +64,13 @@ public sealed partial class SecureNN
         Stats.Round();
         if (Role == PartyId.Helper)
         {
-            var d0 = GC.AllocateUninitializedArray<byte>(64 * n);
-            var d1 = GC.AllocateUninitializedArray<byte>(64 * n);
+            var d0 = Context.Recycler.Rent<byte>(64 * n);
+            var d1 = Context.Recycler.Rent<byte>(64 * n);
             Context.Peer(PartyId.Server0).Receive(d0);
             Context.Peer(PartyId.Server1).Receive(d1);
             Z67Kernels.FindZeros(n, d0, d1, packedResult);
+            Context.Recycler.Return(d0);
+            Context.Recycler.Return(d1);
             return;
         }
 
@@ -77,9 +79,10 @@ public sealed partial class SecureNN
             return;
         }
 
-        var d = GC.AllocateUninitializedArray<byte>(64 * n);
+        var d = Context.Recycler.Rent<byte>(64 * n);
         Z67Kernels.CompareMessages(n, bitShares, flips, r, beta, Role == PartyId.Server1, rnd, d);
         Context.Peer(PartyId.Helper).Send(d);
+        Context.Recycler.Return(d);
     }
 
     /// <summary>

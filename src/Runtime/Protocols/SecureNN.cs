@@ -53,6 +53,7 @@ public sealed partial class SecureNN : Protocol
             if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(n), d.Msb(n)]), out var m))
             {
                 DReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+                m.ReturnTo(Context.Recycler);
             }
         }
     }
@@ -81,6 +82,7 @@ public sealed partial class SecureNN : Protocol
             DReluCore(n, xs, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
             using var select = Stats.Enter(operation: "select share");
             MulCore(n, xs, positive, Chunk(y, start, n), m.Next<TripleMaterial>());
+            m.ReturnTo(Context.Recycler);
         }
     }
 
@@ -154,6 +156,8 @@ public sealed partial class SecureNN : Protocol
                 {
                     MulCore(n, chunk, Chunk(positive.AsSpan(), start, n), chunk, m.Next<TripleMaterial>());
                 }
+
+                m.ReturnTo(Context.Recycler);
             }
 
             var q = 0;

@@ -178,7 +178,8 @@ public sealed class MeshConnectTests
             }),
             () => Mesh.Connect(PartyRole.Server1, NetTestSupport.Settings(port, credentials["server1"])));
         var listen = Assert.IsType<ChannelException>(results[0].Error);
-        Assert.StartsWith($"server1 (lane 1) did not connect to server0 (listening on 127.0.0.1:{port}) within 1 s", listen.Message);
+        // (Lane 0 may be named too when a loaded machine makes its handshake miss the short timeout.)
+        Assert.Contains($"server1 (lane 1) did not connect to server0 (listening on 127.0.0.1:{port}) within 1 s", listen.Message);
         results[1].Result?.Dispose();
         Assert.Throws<MpcInputException>(() => Mesh.CreateInMemory(lanes: 0));
         Assert.Contains("no offline lane", Assert.Throws<InvalidOperationException>(() => Mesh.CreateInMemory()[PartyRole.Server0].Lane(1)).Message);
