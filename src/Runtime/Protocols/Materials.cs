@@ -113,8 +113,9 @@ internal sealed class BitMasks(ulong[] ringShares, byte[] primeShares, ulong[] p
 
 /// <summary>
 /// The servers' common randomness for one PrivateCompare over n values of 64 bits: multipliers
-/// s in Z_67^*, additive masks u in Z_67 (64 per value) and a rotation in [0, 64) per value.
-/// Drawn from the server0-server1 PRG; the helper holds none of it.
+/// s = 2^e in Z_67^*, held as their exponents e uniform in [0, 66) (<see cref="Z67Kernels"/>: a
+/// uniform exponent of a generator is a uniform element of Z_67^*), additive masks u in Z_67 (64 per
+/// value) and a rotation in [0, 64) per value. Drawn from the server0-server1 PRG; the helper holds none of it.
 /// </summary>
 internal sealed class CompareRandomness(byte[] multipliers, byte[] masks, byte[] rotations) : Material
 {

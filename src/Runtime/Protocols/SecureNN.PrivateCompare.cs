@@ -19,7 +19,7 @@ public sealed partial class SecureNN
     /// wraps) the answer is known to be 1 and c is a fixed vector with one zero. Server j sends the
     /// helper d = rotate(s * c^(j) + (-1)^j u), 64 bytes per value.</para>
     /// <para>Rounds: 1. Bytes: each server sends 64n (Z_67 in bytes); the helper sends nothing.</para>
-    /// <para>Security: s (uniform nonzero), u (uniform) and the rotation are common to the servers
+    /// <para>Security: s (uniform in Z_67^*, drawn as 2^e for a uniform exponent e), u (uniform) and the rotation are common to the servers
     /// (server0-server1 PRG) and unknown to the helper. u makes each server's message uniform on its
     /// own (without it the helper, who dealt the bit shares, could divide d^(0) by d^(1) and read c).
     /// The sum s * c_i is 0 where c_i is and uniform in Z_67^* elsewhere, independently per position,
