@@ -44,7 +44,8 @@ internal static class Z67Kernels
     /// c_k = j (t_k + 1) - x_k + H_k (beta = 0) or x_k + j (1 - t_k) + H_k (beta = 1), where H_k is
     /// the share of sum_{m &gt; k} (x_m xor t_m); then d[(k + rho) mod 64] = 2^e_k c_k + (-1)^j u_k.
     /// For beta = 1 and r = 2^64 - 1 the comparison is known (x &gt; r never holds) and c is the fixed
-    /// vector with a single zero at bit 0.
+    /// vector with a single zero at bit 0. <paramref name="scalar"/> forces the scalar reference
+    /// (machines without AVX-512 VBMI take it anyway; tests compare the two).
     /// </summary>
     public static void CompareMessages(
         int n,
@@ -54,7 +55,8 @@ internal static class Z67Kernels
         ReadOnlySpan<byte> beta,
         bool server1,
         CompareRandomness rnd,
-        Span<byte> d)
+        Span<byte> d,
+        bool scalar = false)
     {
         if (bitShares.Length < 64 * n || r.Length < n || beta.Length < n || d.Length < 64 * n || (flips.Length != 0 && flips.Length < n)
             || rnd.Multipliers.Length < 64 * n || rnd.Masks.Length < 64 * n || rnd.Rotations.Length < n)
@@ -62,26 +64,12 @@ internal static class Z67Kernels
             throw new ArgumentException($"PrivateCompare of {n} values: a buffer is too short");
         }
 
-        if (IsVectorized)
+        if (IsVectorized && !scalar)
         {
             CompareMessagesVector(n, bitShares, flips, r, beta, server1, rnd, d);
             return;
         }
 
-        CompareMessagesScalar(n, bitShares, flips, r, beta, server1, rnd, d);
-    }
-
-    /// <summary>The scalar reference of <see cref="CompareMessages"/> (machines without AVX-512 VBMI, and tests).</summary>
-    internal static void CompareMessagesScalar(
-        int n,
-        ReadOnlySpan<byte> bitShares,
-        ReadOnlySpan<ulong> flips,
-        ReadOnlySpan<ulong> r,
-        ReadOnlySpan<byte> beta,
-        bool server1,
-        CompareRandomness rnd,
-        Span<byte> d)
-    {
         for (var i = 0; i < n; i++)
         {
             CompareMessageScalar(i, bitShares, flips.IsEmpty ? 0 : flips[i], r[i], beta[i], server1, rnd, d);
@@ -153,15 +141,7 @@ internal static class Z67Kernels
         }
     }
 
-    private static void CompareMessagesVector(
-        int n,
-        ReadOnlySpan<byte> bitShares,
-        ReadOnlySpan<ulong> flips,
-        ReadOnlySpan<ulong> r,
-        ReadOnlySpan<byte> beta,
-        bool server1,
-        CompareRandomness rnd,
-        Span<byte> d)
+    private static void CompareMessagesVector(int n, ReadOnlySpan<byte> bitShares, ReadOnlySpan<ulong> flips, ReadOnlySpan<ulong> r, ReadOnlySpan<byte> beta, bool server1, CompareRandomness rnd, Span<byte> d)
     {
         var zero = Vector512<byte>.Zero;
         var p = Vector512.Create((byte)Zp.P);
