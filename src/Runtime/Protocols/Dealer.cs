@@ -51,6 +51,8 @@ internal sealed class Dealer(PartyContext context)
         {
             RingOps.Mul<ulong>(a, b, a);
             Deal<ulong, RingZ2>(n, a);
+            _recycler.Return(a);
+            _recycler.Return(b);
             return new TripleMaterial([], [], []);
         }
 
@@ -64,7 +66,7 @@ internal sealed class Dealer(PartyContext context)
         ulong[] derived = [];
         if (Role == PartyId.Helper)
         {
-            derived = new ulong[2 * n];
+            derived = Rent<ulong>(2 * n);
             for (var i = 0; i < n; i++)
             {
                 derived[i] = r[i] >> bits;
@@ -72,11 +74,18 @@ internal sealed class Dealer(PartyContext context)
             }
 
             Deal<ulong, RingZ2>(2 * n, derived);
+            _recycler.Return(derived);
+            _recycler.Return(r);
             return new TruncationMaterial([], [], []);
         }
 
         var both = Deal<ulong, RingZ2>(2 * n, []);
-        return new TruncationMaterial(r, both[..n], both[n..]);
+        var shifted = Rent<ulong>(n);
+        var msb = Rent<ulong>(n);
+        both.AsSpan(0, n).CopyTo(shifted);
+        both.AsSpan(n, n).CopyTo(msb);
+        _recycler.Return(both);
+        return new TruncationMaterial(r, shifted, msb);
     }
 
     /// <summary>n mask bits known to the helper only (private PRG), shared to the servers over <paramref name="ring"/>.</summary>
@@ -183,6 +192,7 @@ internal sealed class Dealer(PartyContext context)
         var xBits = DealPackedBitsZ67(64 * n, Role == PartyId.Helper ? x : []);
         if (Role == PartyId.Helper)
         {
+            _recycler.Return(x);
             x = [];
         }
 

@@ -66,6 +66,13 @@ internal sealed class TruncationMaterial(ulong[] r, ulong[] shifted, ulong[] msb
 
     public override string Operation => "truncate";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(R);
+        recycler.Return(Shifted);
+        recycler.Return(Msb);
+    }
+
     public override long Bytes => Size(R) + Size(Shifted) + Size(Msb);
 }
 

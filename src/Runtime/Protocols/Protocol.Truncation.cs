@@ -97,8 +97,8 @@ public abstract partial class Protocol
 
         const ulong Offset = 1UL << HelperTruncationMagnitudeBits;
         var server0 = Role == PartyId.Server0;
-        var z = new ulong[count];
-        var other = new ulong[count];
+        var z = Scratch<ulong>(count);
+        var other = Scratch<ulong>(count);
         for (var i = 0; i < count; i++)
         {
             z[i] = x[i] + m.R[i] + (server0 ? Offset : 0);
@@ -118,5 +118,7 @@ public abstract partial class Protocol
 
             y[i] = server0 ? v + (opened >> bits) - offsetShifted : v;
         }
+
+        Release(z, other);
     }
 }

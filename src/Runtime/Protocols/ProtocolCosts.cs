@@ -82,23 +82,29 @@ public static class ProtocolCosts
         }
     }
 
-    /// <summary>A Pond polynomial (ReLU or sigmoid) on fixed-point input with <paramref name="fracBits"/>.</summary>
+    /// <summary>
+    /// A Pond polynomial (ReLU or sigmoid) on fixed-point input with <paramref name="fracBits"/>, in
+    /// chunks of <see cref="SecureNN.ChunkElements"/> as the comparisons.
+    /// </summary>
     public static OperationCost Polynomial(long n, PondPolynomial polynomial, int fracBits, TruncationMethod method)
     {
         ArgumentNullException.ThrowIfNull(polynomial);
-        var cost = default(OperationCost);
         var (fp, _) = Protocol.PolynomialScales(method);
-        if (fracBits + polynomial.ScaleLog2 > fp)
+        return Chunked(n, c =>
         {
-            cost += Truncate(n, method);
-        }
+            var cost = default(OperationCost);
+            if (fracBits + polynomial.ScaleLog2 > fp)
+            {
+                cost += Truncate(c, method);
+            }
 
-        foreach (var powers in Protocol.PowerLevels(polynomial))
-        {
-            cost += Mul(powers * n) + Truncate(powers * n, method);
-        }
+            foreach (var powers in Protocol.PowerLevels(polynomial))
+            {
+                cost += Mul(powers * c) + Truncate(powers * c, method);
+            }
 
-        return cost + Truncate(n, method);
+            return cost + Truncate(c, method);
+        });
     }
 
     private static long Words(long bits) => (bits + 63) / 64;

@@ -42,10 +42,10 @@ public sealed partial class SecureNN
 
         // Round 1: open r = 2y + x (odd ring).
         Stats.Round();
-        var r = isHelper ? [] : new ulong[n];
+        var r = Scratch<ulong>(n, !isHelper);
         if (!isHelper)
         {
-            var mine = new ulong[n];
+            var mine = Scratch<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 mine[i] = OddRing.Add(OddRing.Double(y[i]), m.X[i]);
@@ -56,18 +56,20 @@ public sealed partial class SecureNN
             {
                 r[i] = OddRing.Add(mine[i], r[i]);
             }
+
+            Release(mine);
         }
 
         // Round 2: PrivateCompare(x, r, beta): the helper learns beta' = beta xor (x > r).
-        var betaPrime = isHelper ? new ulong[BitPacking.PackedLength(n)] : [];
+        var betaPrime = Scratch<ulong>(BitPacking.PackedLength(n), isHelper);
         PrivateCompareCore(n, m.XBits, [], r, m.Beta, m.Compare, betaPrime);
 
         // Round 3: shares of beta' (Z_2^64).
         Stats.Round();
-        var opened = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
+        var opened = Scratch<ulong>(BitPacking.PackedLength(n), !isHelper);
         SendMaskedPackedBits(betaPrime, m.BetaPrime, opened);
-        var gamma = isHelper ? [] : new ulong[n];
-        var delta = isHelper ? [] : new ulong[n];
+        var gamma = Scratch<ulong>(n, !isHelper);
+        var delta = Scratch<ulong>(n, !isHelper);
         if (!isHelper)
         {
             OpenedBitsToRing(opened, m.BetaPrime.RingShares, gamma);
@@ -83,7 +85,7 @@ public sealed partial class SecureNN
         }
 
         // Round 4: theta = gamma * delta; msb = gamma xor delta = gamma + delta - 2 theta.
-        var theta = isHelper ? [] : new ulong[n];
+        var theta = Scratch<ulong>(n, !isHelper);
         MulCore(n, gamma, delta, theta, m.Triple);
         if (!isHelper)
         {
@@ -92,5 +94,7 @@ public sealed partial class SecureNN
                 msb[i] = gamma[i] + delta[i] - (2 * theta[i]);
             }
         }
+
+        Release(r, betaPrime, opened, gamma, delta, theta);
     }
 }

@@ -78,11 +78,12 @@ public sealed partial class SecureNN : Protocol
             }
 
             var xs = Chunk(x, start, n);
-            var positive = Alloc(n);
+            var positive = Scratch<ulong>(n, HoldsShares);
             DReluCore(n, xs, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
             using var select = Stats.Enter(operation: "select share");
             MulCore(n, xs, positive, Chunk(y, start, n), m.Next<TripleMaterial>());
             m.ReturnTo(Context.Recycler);
+            Release(positive);
         }
     }
 
@@ -216,11 +217,12 @@ public sealed partial class SecureNN : Protocol
 
     private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, ShareConvertMaterial sc, MsbMaterial msb)
     {
-        var doubled = Alloc(n);
+        var doubled = Scratch<ulong>(n, HoldsShares);
         RingOps.ShiftLeft(x, 1, doubled);
-        var converted = Alloc(n);
+        var converted = Scratch<ulong>(n, HoldsShares);
         ShareConvertCore(n, doubled, converted, sc);
         ComputeMsbCore(n, converted, y, msb);
+        Release(doubled, converted);
         if (HoldsShares)
         {
             var j = Role == PartyId.Server1 ? 1UL : 0UL;
