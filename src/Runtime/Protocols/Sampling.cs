@@ -119,12 +119,33 @@ internal static class Sampling
                     var mod = Vector512.Create((ushort)modulus);
                     ref var src = ref MemoryMarshal.GetReference(draws);
                     ref var dst = ref MemoryMarshal.GetReference(destination);
+                    if (Avx512Vbmi.IsSupported)
+                    {
+                        // 64 draws at a time; the low bytes of both halves are gathered by one vpermt2b.
+                        var evenBytes = Vector512<byte>.Indices + Vector512<byte>.Indices;
+                        for (; k + 64 <= draws.Length; k += 64)
+                        {
+                            var v0 = Vector512.LoadUnsafe(ref src, (nuint)k);
+                            var v1 = Vector512.LoadUnsafe(ref src, (nuint)k + 32);
+                            if (Vector512.GreaterThanAny(Vector512.Max(v0, v1), limits))
+                            {
+                                filled = Scalar(draws.Slice(k, 64), destination, filled, modulus, limit, multiplier);
+                                continue;
+                            }
+
+                            var r0 = v0 - (Vector512.ShiftRightLogical(Avx512BW.MultiplyHigh(v0, m), 6) * mod);
+                            var r1 = v1 - (Vector512.ShiftRightLogical(Avx512BW.MultiplyHigh(v1, m), 6) * mod);
+                            Avx512Vbmi.PermuteVar64x8x2(r0.AsByte(), evenBytes, r1.AsByte()).StoreUnsafe(ref dst, (nuint)filled);
+                            filled += 64;
+                        }
+                    }
+
                     for (; k + 32 <= draws.Length; k += 32)
                     {
                         var v = Vector512.LoadUnsafe(ref src, (nuint)k);
                         if (Vector512.GreaterThanAny(v, limits))
                         {
-                            filled = Scalar(draws.Slice(k, 32), destination, filled, modulus, limit);
+                            filled = Scalar(draws.Slice(k, 32), destination, filled, modulus, limit, multiplier);
                             continue;
                         }
 
@@ -134,7 +155,7 @@ internal static class Sampling
                     }
                 }
 
-                filled = Scalar(draws[k..], destination, filled, modulus, limit);
+                filled = Scalar(draws[k..], destination, filled, modulus, limit, multiplier);
             }
         }
         finally
@@ -142,13 +163,14 @@ internal static class Sampling
             ArrayPool<ushort>.Shared.Return(rented);
         }
 
-        static int Scalar(ReadOnlySpan<ushort> draws, Span<byte> destination, int filled, int modulus, int limit)
+        static int Scalar(ReadOnlySpan<ushort> draws, Span<byte> destination, int filled, int modulus, int limit, int multiplier)
         {
             foreach (var v in draws)
             {
                 if (v < limit && filled < destination.Length)
                 {
-                    destination[filled++] = (byte)(v % modulus);
+                    // v mod m without a division: floor(v / m) = (v * M) >> 22 for every accepted v.
+                    destination[filled++] = (byte)(v - ((((uint)v * (uint)multiplier) >> 22) * (uint)modulus));
                 }
             }
 
