@@ -210,6 +210,45 @@ internal sealed class Dealer(PartyContext context)
     }
 
     /// <summary>
+    /// The masked-MSB DReLU's randomness (see <see cref="MaskedMsbMaterial"/>): r chosen by the helper,
+    /// Z_67 shares of the bits of r mod 2^63 dealt (64n bytes to server1), the servers' common beta and
+    /// PrivateCompare randomness, and Z_2^64 shares of the helper's output mask bits (8n bytes).
+    /// </summary>
+    public MaskedMsbMaterial MaskedMsb(int n)
+    {
+        var r = Chosen<ulong, RingZ2>(n);
+        ulong[] low = [], msbR = [];
+        if (Role == PartyId.Helper)
+        {
+            low = Rent<ulong>(n);
+            msbR = Rent<ulong>(BitPacking.PackedLength(n));
+            msbR.AsSpan().Clear();
+            for (var i = 0; i < n; i++)
+            {
+                low[i] = r[i] & ((1UL << 63) - 1);
+                msbR[i >> 6] |= (r[i] >> 63) << (i & 63);
+            }
+
+            _recycler.Return(r);
+            r = [];
+        }
+
+        // r mod 2^63 is the packed form of its 64 bits (the top one zero).
+        var rBits = DealPackedBitsZ67(64 * n, low);
+        _recycler.Return(low);
+        byte[] beta = [];
+        if (Role != PartyId.Helper)
+        {
+            beta = Rent<byte>(n);
+            Sampling.FillBits(_context.PairPrg(_context.OtherServer), beta);
+        }
+
+        var compare = Compare(n);
+        var output = Masks(n, ShareRing.Ring);
+        return new MaskedMsbMaterial(r, rBits, beta, compare, output, msbR);
+    }
+
+    /// <summary>
     /// n uniform values the helper chooses without sending anything: on the helper the values, the
     /// sum of one draw from each server's stream; on server j its share, its own draw.
     /// </summary>

@@ -233,6 +233,41 @@ internal sealed class MsbMaterial(
         Size(X) + Size(XBits) + Size(XLsb) + Size(Beta) + Compare.Bytes + BetaPrime.Bytes + Triple.Bytes;
 }
 
+/// <summary>
+/// The masked-MSB DReLU's input-independent part (<see cref="SecureNN"/>). Servers: their share r_j
+/// of the helper's uniform r (derived from the pairwise stream, never sent), Z_67 shares of the 64
+/// bits of r' = r mod 2^63, the common PrivateCompare bit beta and randomness, and shares of the
+/// output mask bits. Helper: the packed msb(r) and the mask bits.
+/// </summary>
+internal sealed class MaskedMsbMaterial(ulong[] rShare, byte[] rBits, byte[] beta, CompareRandomness compare, BitMasks output, ulong[] msbR) : Material
+{
+    public ulong[] RShare { get; } = rShare;
+
+    public byte[] RBits { get; } = rBits;
+
+    public byte[] Beta { get; } = beta;
+
+    public CompareRandomness Compare { get; } = compare;
+
+    public BitMasks Output { get; } = output;
+
+    public ulong[] MsbR { get; } = msbR;
+
+    public override string Operation => "drelu";
+
+    public override long Bytes => Size(RShare) + Size(RBits) + Size(Beta) + Compare.Bytes + Output.Bytes + Size(MsbR);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(RShare);
+        recycler.Return(RBits);
+        recycler.Return(Beta);
+        Compare.ReturnTo(recycler);
+        Output.ReturnTo(recycler);
+        recycler.Return(MsbR);
+    }
+}
+
 /// <summary>A sequence of materials consumed in order by one composite operation (DReLU, ReLU, MaxPool, polynomials).</summary>
 internal sealed class CompositeMaterial(string operation, Material[] parts) : Material
 {

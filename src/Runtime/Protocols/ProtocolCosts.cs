@@ -52,14 +52,20 @@ public static class ProtocolCosts
     public static OperationCost ComputeMsb(long n) =>
         new(4, (8 * n) + (64 * n) + (16 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n) + (8 * n) + (8 * n));
 
+    /// <summary>
+    /// The masked-MSB DReLU on one chunk: open x = a + r, PrivateCompare, the helper's masked bit;
+    /// offline the Z_67 shares of the 64 bits of r mod 2^63 and the mask bit's Z_2^64 share.
+    /// </summary>
+    public static OperationCost MaskedMsb(long n) => new(3, (8 * n) + (64 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n));
+
     /// <summary>SecureNN DReLU, in chunks of <see cref="SecureNN.ChunkElements"/> (each its own dealing and rounds).</summary>
-    public static OperationCost DRelu(long n) => Chunked(n, c => ShareConvert(c) + ComputeMsb(c));
+    public static OperationCost DRelu(long n, DReluMethod method = DReluMethod.MaskedMsb) => Chunked(n, c => DReluChunk(c, method));
 
     /// <summary>SecureNN ReLU, in chunks of <see cref="SecureNN.ChunkElements"/>.</summary>
-    public static OperationCost Relu(long n) => Chunked(n, c => ShareConvert(c) + ComputeMsb(c) + Mul(c));
+    public static OperationCost Relu(long n, DReluMethod method = DReluMethod.MaskedMsb) => Chunked(n, c => DReluChunk(c, method) + Mul(c));
 
     /// <summary>SecureNN max pooling: a DReLU and a product over every pair of every tournament level.</summary>
-    public static OperationCost MaxPool(in PoolGeometry g)
+    public static OperationCost MaxPool(in PoolGeometry g, DReluMethod method = DReluMethod.MaskedMsb)
     {
         var windows = PoolWindows.Get(g);
         var sizes = Enumerable.Range(0, g.OutputLength).Select(windows.Size).ToArray();
@@ -78,7 +84,7 @@ public static class ProtocolCosts
                 return cost;
             }
 
-            cost = OperationCost.Sequence(cost, Relu(pairs));
+            cost = OperationCost.Sequence(cost, Relu(pairs, method));
         }
     }
 
@@ -108,6 +114,9 @@ public static class ProtocolCosts
     }
 
     private static long Words(long bits) => (bits + 63) / 64;
+
+    private static OperationCost DReluChunk(long n, DReluMethod method) =>
+        method == DReluMethod.MaskedMsb ? MaskedMsb(n) : ShareConvert(n) + ComputeMsb(n);
 
     private static OperationCost Chunked(long n, Func<long, OperationCost> chunk)
     {

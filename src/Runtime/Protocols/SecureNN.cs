@@ -36,11 +36,14 @@ public sealed partial class SecureNN : Protocol
     public override string Name => ProtocolName;
 
     /// <summary>
-    /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1, for x in [-2^62, 2^62): 1 - msb of
+    /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1. With <see cref="DReluMethod.MaskedMsb"/> (the
+    /// default) for every x in [-2^63, 2^63): 3 rounds, online 72 bytes per server and 1 bit from the
+    /// helper to each server, offline 72 bytes to server1 (<see cref="DReluMaskedMsb"/>). With
+    /// <see cref="DReluMethod.ShareConvert"/> (the paper) for x in [-2^62, 2^62): 1 - msb of
     /// ShareConvert(2x) (doubling makes the value even, so never 2^64 - 1, and keeps the sign while
-    /// |x| &lt; 2^62). Rounds: 8 (ShareConvert 4, ComputeMSB 4). Bytes per element: see
-    /// <see cref="ShareConvert"/> and <see cref="ComputeMsb"/> (online: 160 per server and 67 bits from the
-    /// helper to each server; offline: 168 to server1).
+    /// |x| &lt; 2^62); 8 rounds, online 160 per server and 67 bits from the helper to each server,
+    /// offline 168 to server1 (<see cref="ShareConvert"/>, <see cref="ComputeMsb"/>). Per chunk of
+    /// <see cref="ChunkElements"/>.
     /// </summary>
     public void DRelu(int count, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
@@ -50,19 +53,20 @@ public sealed partial class SecureNN : Protocol
         for (var start = 0; start < count; start += ChunkElements)
         {
             var n = Math.Min(ChunkElements, count - start);
-            if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(n), d.Msb(n)]), out var m))
+            if (TryAcquire("drelu", d => DealDRelu(d, n), out var m))
             {
-                DReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+                DReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m);
                 m.ReturnTo(Context.Recycler);
             }
         }
     }
 
     /// <summary>
-    /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact, for x in [-2^62, 2^62);
-    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9 per chunk of
-    /// <see cref="ChunkElements"/>. Bytes per element: online 176 per server and 67 bits from the helper
-    /// to each server; offline 176 to server1.
+    /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact on DReLU's domain;
+    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Per chunk of
+    /// <see cref="ChunkElements"/>, with the default <see cref="DReluMethod.MaskedMsb"/>: 4 rounds,
+    /// online 88 bytes per server and 1 bit from the helper to each server, offline 80 to server1
+    /// (the paper's method: 9 rounds, 176 and 67 bits, 176).
     /// </summary>
     public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
     {
@@ -72,14 +76,14 @@ public sealed partial class SecureNN : Protocol
         for (var start = 0; start < count; start += ChunkElements)
         {
             var n = Math.Min(ChunkElements, count - start);
-            if (!TryAcquire("relu", d => new CompositeMaterial("relu", [d.ShareConvert(n), d.Msb(n), d.Triple(n)]), out var m))
+            if (!TryAcquire("relu", d => new CompositeMaterial("relu", [DealDRelu(d, n), d.Triple(n)]), out var m))
             {
                 continue;
             }
 
             var xs = Chunk(x, start, n);
             var positive = Scratch<ulong>(n, HoldsShares);
-            DReluCore(n, xs, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            DReluCore(n, xs, positive, m.Next<Material>());
             using var select = Stats.Enter(operation: "select share");
             MulCore(n, xs, positive, Chunk(y, start, n), m.Next<TripleMaterial>());
             m.ReturnTo(Context.Recycler);
@@ -90,9 +94,9 @@ public sealed partial class SecureNN : Protocol
     /// <summary>
     /// Max pooling by a pairwise tournament in each window, all windows batched per level:
     /// max(a, b) = b + DReLU(a - b) (a - b). ceil(log2 k) levels for windows of k valid elements,
-    /// each a DReLU and a Beaver product over all pairs of the level (9 rounds per level and chunk of
-    /// <see cref="ChunkElements"/> pairs). Values must satisfy |a - b| &lt; 2^62. Bytes: those of
-    /// <see cref="Relu"/> per compared pair.
+    /// each a DReLU and a Beaver product over all pairs of the level (the rounds of <see cref="Relu"/>
+    /// per level and chunk of <see cref="ChunkElements"/> pairs). Values must satisfy |a - b| &lt; 2^63
+    /// (2^62 with <see cref="DReluMethod.ShareConvert"/>). Bytes: those of <see cref="Relu"/> per compared pair.
     /// </summary>
     public override void MaxPool(in PoolGeometry g, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
@@ -146,13 +150,13 @@ public sealed partial class SecureNN : Protocol
             for (var start = 0; start < pairs; start += ChunkElements)
             {
                 var n = Math.Min(ChunkElements, pairs - start);
-                if (!TryAcquire("maxpool", d => new CompositeMaterial("maxpool", [d.ShareConvert(n), d.Msb(n), d.Triple(n)]), out var m))
+                if (!TryAcquire("maxpool", d => new CompositeMaterial("maxpool", [DealDRelu(d, n), d.Triple(n)]), out var m))
                 {
                     continue;
                 }
 
                 var chunk = Chunk(diff.AsSpan(), start, n);
-                DReluCore(n, chunk, Chunk(positive.AsSpan(), start, n), m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+                DReluCore(n, chunk, Chunk(positive.AsSpan(), start, n), m.Next<Material>());
                 using (Stats.Enter(operation: "select share"))
                 {
                     MulCore(n, chunk, Chunk(positive.AsSpan(), start, n), chunk, m.Next<TripleMaterial>());
@@ -215,8 +219,17 @@ public sealed partial class SecureNN : Protocol
         RingOps.Add(x, difference, z);
     }
 
-    private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, ShareConvertMaterial sc, MsbMaterial msb)
+    private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, Material m)
     {
+        if (m is MaskedMsbMaterial masked)
+        {
+            DReluMaskedMsb(n, x, y, masked);
+            return;
+        }
+
+        var parts = (CompositeMaterial)m;
+        var sc = parts.Next<ShareConvertMaterial>();
+        var msb = parts.Next<MsbMaterial>();
         var doubled = Scratch<ulong>(n, HoldsShares);
         RingOps.ShiftLeft(x, 1, doubled);
         var converted = Scratch<ulong>(n, HoldsShares);

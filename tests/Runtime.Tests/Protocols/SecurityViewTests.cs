@@ -118,6 +118,60 @@ public sealed class SecurityViewTests
         Assert.InRange(ChiSquare.Uniform(single), 0, ChiSquare.Critical(66));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-5L)]
+    [InlineData(long.MaxValue)]
+    public void TheHelpersViewOfTheMaskedMsbDReluIsAUniformBit(long secret)
+    {
+        // The helper receives only the PrivateCompare messages; whether they hold a zero is its output
+        // bit beta xor [r' > x'], which must be uniform whatever the input, and the zero's position too.
+        const int N = 3_200;
+        var recorders = new List<RecordingChannel>();
+        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
+        {
+            if (holder != PartyId.Helper)
+            {
+                return channel;
+            }
+
+            var recorder = new RecordingChannel(channel);
+            recorders.Add(recorder);
+            return recorder;
+        });
+        var xs = Shares.Split(Enumerable.Repeat((ulong)secret, N).ToArray());
+        var results = ThreeParties.RunOn(contexts, c =>
+        {
+            var p = new SecureNN(c);
+            var y = p.Alloc(N);
+            p.DRelu(N, Shares.For(p, xs), y);
+            return y;
+        });
+        Assert.All(Shares.Reveal(results), v => Assert.Equal(secret >= 0 ? 1UL : 0UL, v));
+
+        // Each link carried the pairwise seed at setup and then the PrivateCompare messages, nothing else.
+        Assert.All(recorders, r => Assert.Equal([16, 64 * N], r.Received.Select(f => f.Length)));
+        var d0 = recorders[0].Received[^1];
+        var d1 = recorders[1].Received[^1];
+        var withZero = 0;
+        var positions = new long[64];
+        for (var i = 0; i < N; i++)
+        {
+            for (var k = 0; k < 64; k++)
+            {
+                if (Zp.Add(d0[(64 * i) + k], d1[(64 * i) + k]) == 0)
+                {
+                    withZero++;
+                    positions[k]++;
+                }
+            }
+        }
+
+        // Binomial(3200, 1/2): mean 1600, standard deviation about 28.
+        Assert.InRange(withZero, 1450, 1750);
+        Assert.InRange(ChiSquare.Uniform(positions), 0, ChiSquare.Critical(63));
+    }
+
     private static ulong[] Server1SharesFromTheInputProvider(ulong secret)
     {
         var values = Enumerable.Repeat(secret, Samples).ToArray();
