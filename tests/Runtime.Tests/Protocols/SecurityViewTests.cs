@@ -54,18 +54,7 @@ public sealed class SecurityViewTests
         const int N = 3_200;
         const ulong R = 0x0123_4400_0000_89AB;
         const ulong X = R | (1UL << 40);
-        var recorders = new List<RecordingChannel>();
-        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
-        {
-            if (holder != PartyId.Helper)
-            {
-                return channel;
-            }
-
-            var recorder = new RecordingChannel(channel);
-            recorders.Add(recorder);
-            return recorder;
-        });
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
         var xs = Enumerable.Repeat(X, N).ToArray();
         var (b0, b1) = Shares.SplitBits(xs);
         var rs = Enumerable.Repeat(R, N).ToArray();
@@ -127,18 +116,7 @@ public sealed class SecurityViewTests
         // The helper receives only the PrivateCompare messages; whether they hold a zero is its output
         // bit beta xor [r' > x'], which must be uniform whatever the input, and the zero's position too.
         const int N = 3_200;
-        var recorders = new List<RecordingChannel>();
-        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
-        {
-            if (holder != PartyId.Helper)
-            {
-                return channel;
-            }
-
-            var recorder = new RecordingChannel(channel);
-            recorders.Add(recorder);
-            return recorder;
-        });
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
         var xs = Shares.Split(Enumerable.Repeat((ulong)secret, N).ToArray());
         var results = ThreeParties.RunOn(contexts, c =>
         {
@@ -170,6 +148,24 @@ public sealed class SecurityViewTests
         // Binomial(3200, 1/2): mean 1600, standard deviation about 28.
         Assert.InRange(withZero, 1450, 1750);
         Assert.InRange(ChiSquare.Uniform(positions), 0, ChiSquare.Critical(63));
+    }
+
+    /// <summary>Three parties whose helper's two links (from server0, then from server1) record every frame received.</summary>
+    private static (PartyContext[] Contexts, List<RecordingChannel> Recorders) ConnectRecordingTheHelpersView()
+    {
+        var recorders = new List<RecordingChannel>();
+        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
+        {
+            if (holder != PartyId.Helper)
+            {
+                return channel;
+            }
+
+            var recorder = new RecordingChannel(channel);
+            recorders.Add(recorder);
+            return recorder;
+        });
+        return (contexts, recorders);
     }
 
     private static ulong[] Server1SharesFromTheInputProvider(ulong secret)
