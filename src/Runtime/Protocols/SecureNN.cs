@@ -5,12 +5,14 @@ namespace Mpc.Runtime.Protocols;
 
 /// <summary>
 /// SecureNN (Wagh, Gupta, Chandran, PoPETs 2019): Beaver linear layers and products with helper
-/// triples, and exact comparisons (DReLU, ReLU, MaxPool) through ShareConvert, ComputeMSB and
-/// PrivateCompare over Z_67, with the random permutation TF Encrypted left out. Sigmoid uses
-/// TF Encrypted's polynomial (<see cref="Protocol.Sigmoid"/>), as TF Encrypted's SecureNN did.
+/// triples, and exact comparisons (DReLU, ReLU, MaxPool) built on PrivateCompare over Z_67, with
+/// the random permutation TF Encrypted left out: by default the masked-MSB DReLU (one
+/// PrivateCompare, <see cref="DReluMethod.MaskedMsb"/>), or the paper's ShareConvert and ComputeMSB
+/// (<see cref="DReluMethod.ShareConvert"/>). Sigmoid uses TF Encrypted's polynomial
+/// (<see cref="Protocol.Sigmoid"/>), as TF Encrypted's SecureNN did.
 /// </summary>
 /// <remarks>
-/// Departures from the paper, all documented in docs/PROTOCOLS.md: helper-known bits reach the
+/// Departures from the paper, all documented in docs/PROTOCOLS.md: the default DReLU; helper-known bits reach the
 /// servers as packed bits one-time-padded by offline-dealt mask bits instead of as 8-byte shares;
 /// every dealt share that can be derived from a pairwise PRG is; PrivateCompare's messages carry an
 /// additive mask and a uniform rotation; ShareConvert's r is drawn nonzero so that r - 1 never wraps.
