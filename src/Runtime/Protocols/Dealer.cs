@@ -36,10 +36,13 @@ internal sealed class Dealer(PartyContext context)
         {
             c = new ulong[handle.OutputLength];
             handle.Apply(a, handle.HelperB, c, accumulate: false);
+            _recycler.Return(a);
             a = [];
         }
 
-        return new LinearMaterial(a, Deal<ulong, RingZ2>(handle.OutputLength, c));
+        var share = Deal<ulong, RingZ2>(handle.OutputLength, c);
+        _recycler.Return(c);
+        return new LinearMaterial(a, share);
     }
 
     /// <summary>Elementwise Beaver triple: A and B chosen by the helper, C = A * B dealt.</summary>

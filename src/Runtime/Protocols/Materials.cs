@@ -31,6 +31,12 @@ internal sealed class LinearMaterial(ulong[] a, ulong[] c) : Material
 
     public override string Operation => "linear";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(A);
+        recycler.Return(C);
+    }
+
     public override long Bytes => Size(A) + Size(C);
 }
 

@@ -50,6 +50,7 @@ public abstract partial class Protocol
         if (TryAcquire("truncate", d => d.Truncation(count, bits), out var m))
         {
             TruncateWithHelper(count, x, y, bits, m);
+            m.ReturnTo(Context.Recycler);
         }
     }
 

@@ -192,6 +192,7 @@ public abstract partial class Protocol
         if (TryAcquire("mul", d => d.Triple(count), out var triple))
         {
             MulCore(count, x, y, z, triple);
+            triple.ReturnTo(Context.Recycler);
         }
     }
 

@@ -215,10 +215,12 @@ public sealed partial class SecureNN : Protocol
             return;
         }
 
-        var difference = Alloc(count);
+        var difference = Scratch<ulong>(count, HoldsShares);
         RingOps.Sub(y, x, difference);
         MulCore(count, alpha, difference, difference, triple);
         RingOps.Add(x, difference, z);
+        triple.ReturnTo(Context.Recycler);
+        Release(difference);
     }
 
     private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, Material m)
