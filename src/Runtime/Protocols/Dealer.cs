@@ -252,6 +252,33 @@ internal sealed class Dealer(PartyContext context)
     }
 
     /// <summary>
+    /// The fused masked ReLU's randomness (<see cref="MaskedReluMaterial"/>): the DReLU's, the servers'
+    /// common masks from their stream, and w_0, drawn by server0 and the helper from theirs. Nothing
+    /// more is sent offline.
+    /// </summary>
+    public MaskedReluMaterial MaskedRelu(int n)
+    {
+        var msb = MaskedMsb(n);
+        ulong[] maskA = [], maskB = [], w0 = [];
+        if (Role != PartyId.Helper)
+        {
+            var prg = _context.PairPrg(_context.OtherServer);
+            maskA = Rent<ulong>(n);
+            maskB = Rent<ulong>(n);
+            prg.Fill<ulong>(maskA);
+            prg.Fill<ulong>(maskB);
+        }
+
+        if (Role != PartyId.Server1)
+        {
+            w0 = Rent<ulong>(n);
+            _context.PairPrg(Role == PartyId.Helper ? PartyId.Server0 : PartyId.Helper).Fill<ulong>(w0);
+        }
+
+        return new MaskedReluMaterial(msb, maskA, maskB, w0);
+    }
+
+    /// <summary>
     /// n uniform values the helper chooses without sending anything: on the helper the values, the
     /// sum of one draw from each server's stream; on server j its share, its own draw.
     /// </summary>

@@ -274,6 +274,34 @@ internal sealed class MaskedMsbMaterial(ulong[] rShare, byte[] rBits, byte[] bet
     }
 }
 
+/// <summary>
+/// The fused masked ReLU's material: the DReLU's, the servers' common masks m_0 and m_1 for the
+/// values they send the helper, and server0's share w_0 of the helper's product (the helper holds
+/// w_0 too, to compute server1's share).
+/// </summary>
+internal sealed class MaskedReluMaterial(MaskedMsbMaterial msb, ulong[] maskA, ulong[] maskB, ulong[] w0) : Material
+{
+    public MaskedMsbMaterial Msb { get; } = msb;
+
+    public ulong[] MaskA { get; } = maskA;
+
+    public ulong[] MaskB { get; } = maskB;
+
+    public ulong[] W0 { get; } = w0;
+
+    public override string Operation => "relu";
+
+    public override long Bytes => Msb.Bytes + Size(MaskA) + Size(MaskB) + Size(W0);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        Msb.ReturnTo(recycler);
+        recycler.Return(MaskA);
+        recycler.Return(MaskB);
+        recycler.Return(W0);
+    }
+}
+
 /// <summary>A sequence of materials consumed in order by one composite operation (DReLU, ReLU, MaxPool, polynomials).</summary>
 internal sealed class CompositeMaterial(string operation, Material[] parts) : Material
 {

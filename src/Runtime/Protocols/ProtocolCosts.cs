@@ -62,7 +62,11 @@ public static class ProtocolCosts
     public static OperationCost DRelu(long n, DReluMethod method = DReluMethod.MaskedMsb) => Chunked(n, c => DReluChunk(c, method));
 
     /// <summary>SecureNN ReLU, in chunks of <see cref="SecureNN.ChunkElements"/>.</summary>
-    public static OperationCost Relu(long n, DReluMethod method = DReluMethod.MaskedMsb) => Chunked(n, c => DReluChunk(c, method) + Mul(c));
+    public static OperationCost Relu(long n, DReluMethod method = DReluMethod.MaskedMsb) =>
+        Chunked(n, c => method == DReluMethod.MaskedMsb ? MaskedRelu(c) : DReluChunk(c, method) + Mul(c));
+
+    /// <summary>The fused masked ReLU on one chunk: the masked-MSB DReLU plus z = a + m to the helper and b z dealt to server1 online.</summary>
+    public static OperationCost MaskedRelu(long n) => new(3, (8 * n) + (64 * n) + (8 * n), (2 * 8 * Words(n)) + (8 * n), 1, (64 * n) + (8 * n));
 
     /// <summary>SecureNN max pooling: a DReLU and a product over every pair of every tournament level.</summary>
     public static OperationCost MaxPool(in PoolGeometry g, DReluMethod method = DReluMethod.MaskedMsb)

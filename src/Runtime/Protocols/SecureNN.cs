@@ -66,9 +66,10 @@ public sealed partial class SecureNN : Protocol
     /// <summary>
     /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact on DReLU's domain;
     /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Per chunk of
-    /// <see cref="ChunkElements"/>, with the default <see cref="DReluMethod.MaskedMsb"/>: 4 rounds,
-    /// online 88 bytes per server and 1 bit from the helper to each server, offline 80 to server1
-    /// (the paper's method: 9 rounds, 176 and 67 bits, 176).
+    /// <see cref="ChunkElements"/>, with the default <see cref="DReluMethod.MaskedMsb"/>: 3 rounds,
+    /// online 80 bytes per server, 1 bit from the helper to each server and 8 bytes to server1,
+    /// offline 72 to server1 (<see cref="ReluMaskedMsb"/>; the paper's method with a Beaver product:
+    /// 9 rounds, 176 and 67 bits, 176).
     /// </summary>
     public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
     {
@@ -78,25 +79,18 @@ public sealed partial class SecureNN : Protocol
         for (var start = 0; start < count; start += ChunkElements)
         {
             var n = Math.Min(ChunkElements, count - start);
-            if (!TryAcquire("relu", d => new CompositeMaterial("relu", [DealDRelu(d, n), d.Triple(n)]), out var m))
+            if (TryAcquire("relu", d => DealRelu(d, n, "relu"), out var m))
             {
-                continue;
+                ReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m);
+                m.ReturnTo(Context.Recycler);
             }
-
-            var xs = Chunk(x, start, n);
-            var positive = Scratch<ulong>(n, HoldsShares);
-            DReluCore(n, xs, positive, m.Next<Material>());
-            using var select = Stats.Enter(operation: "select share");
-            MulCore(n, xs, positive, Chunk(y, start, n), m.Next<TripleMaterial>());
-            m.ReturnTo(Context.Recycler);
-            Release(positive);
         }
     }
 
     /// <summary>
     /// Max pooling by a pairwise tournament in each window, all windows batched per level:
-    /// max(a, b) = b + DReLU(a - b) (a - b). ceil(log2 k) levels for windows of k valid elements,
-    /// each a DReLU and a Beaver product over all pairs of the level (the rounds of <see cref="Relu"/>
+    /// max(a, b) = b + ReLU(a - b). ceil(log2 k) levels for windows of k valid elements,
+    /// each a ReLU over all pairs of the level (the rounds of <see cref="Relu"/>
     /// per level and chunk of <see cref="ChunkElements"/> pairs). Values must satisfy |a - b| &lt; 2^63
     /// (2^62 with <see cref="DReluMethod.ShareConvert"/>). Bytes: those of <see cref="Relu"/> per compared pair.
     /// </summary>
@@ -148,23 +142,16 @@ public sealed partial class SecureNN : Protocol
                 }
             }
 
-            var positive = Alloc(pairs);
             for (var start = 0; start < pairs; start += ChunkElements)
             {
                 var n = Math.Min(ChunkElements, pairs - start);
-                if (!TryAcquire("maxpool", d => new CompositeMaterial("maxpool", [DealDRelu(d, n), d.Triple(n)]), out var m))
+                if (TryAcquire("maxpool", d => DealRelu(d, n, "maxpool"), out var m))
                 {
-                    continue;
+                    // ReLU(a - b) in place: max(a, b) = b + ReLU(a - b).
+                    var chunk = Chunk(diff.AsSpan(), start, n);
+                    ReluCore(n, chunk, chunk, m);
+                    m.ReturnTo(Context.Recycler);
                 }
-
-                var chunk = Chunk(diff.AsSpan(), start, n);
-                DReluCore(n, chunk, Chunk(positive.AsSpan(), start, n), m.Next<Material>());
-                using (Stats.Enter(operation: "select share"))
-                {
-                    MulCore(n, chunk, Chunk(positive.AsSpan(), start, n), chunk, m.Next<TripleMaterial>());
-                }
-
-                m.ReturnTo(Context.Recycler);
             }
 
             var q = 0;

@@ -81,17 +81,17 @@ public sealed class CostTests
         Assert.True(paper.TotalBytes / (double)chunk < Paper);
         Assert.Equal(368.75, ((2 * paper.ServerBytes) + paper.HelperBytes) / (double)chunk);
 
-        // The default masked-MSB DReLU: 4 rounds, 256.25 bytes (176.25 online).
+        // The default masked-MSB ReLU (the selection folded into the DReLU's rounds): 3 rounds, 240.25 bytes (168.25 online).
         var perRelu = ProtocolCosts.Relu(chunk);
-        Assert.Equal(4, perRelu.Rounds);
-        Assert.Equal((88, 0.25, 80), (perRelu.ServerBytes / chunk, perRelu.HelperBytes / (double)chunk, perRelu.OfflineBytes / chunk));
-        Assert.Equal(256.25, perRelu.TotalBytes / (double)chunk);
-        Assert.Equal(176.25, ((2 * perRelu.ServerBytes) + perRelu.HelperBytes) / (double)chunk);
+        Assert.Equal(3, perRelu.Rounds);
+        Assert.Equal((80, 8.25, 72), (perRelu.ServerBytes / chunk, perRelu.HelperBytes / (double)chunk, perRelu.OfflineBytes / chunk));
+        Assert.Equal(240.25, perRelu.TotalBytes / (double)chunk);
+        Assert.Equal(168.25, ((2 * perRelu.ServerBytes) + perRelu.HelperBytes) / (double)chunk);
 
         // A layer larger than a chunk: the rounds and one dealing per chunk, the same bytes per element.
         var layer = ProtocolCosts.Relu(10L * chunk);
-        Assert.Equal((40, 10), (layer.Rounds, layer.OfflineRounds));
-        Assert.Equal(256.25, layer.TotalBytes / (10.0 * chunk));
+        Assert.Equal((30, 10), (layer.Rounds, layer.OfflineRounds));
+        Assert.Equal(240.25, layer.TotalBytes / (10.0 * chunk));
     }
 
     private static SecureNN Snn(Protocol p) => (SecureNN)p;

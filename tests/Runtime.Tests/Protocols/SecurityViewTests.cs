@@ -168,6 +168,31 @@ public sealed class SecurityViewTests
         return (contexts, recorders);
     }
 
+    [Fact]
+    public void TheHelpersViewOfTheMaskedReluIsUniform()
+    {
+        // Beside the PrivateCompare messages the helper receives z_j = a_j + m_j from each server: uniform whatever a is.
+        const int N = 25_600;
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
+        var xs = Shares.Split(Enumerable.Repeat(FixedPoint.Encode<ulong>(-3.5, 13), N).ToArray());
+        var results = ThreeParties.RunOn(contexts, c =>
+        {
+            var p = new SecureNN(c);
+            var y = p.Alloc(N);
+            p.Relu(N, Shares.For(p, xs), y, 13);
+            return y;
+        });
+        Assert.All(Shares.Reveal(results), v => Assert.Equal(0UL, v));
+        var critical = ChiSquare.Critical(255);
+        foreach (var recorder in recorders)
+        {
+            Assert.Equal([16, 64 * N, 8 * N], recorder.Received.Select(f => f.Length));
+            var z = new ulong[N];
+            recorder.Received[^1].CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(z.AsSpan()));
+            Assert.InRange(ChiSquare.Uniform(ChiSquare.TopByteHistogram(z)), 0, critical);
+        }
+    }
+
     private static ulong[] Server1SharesFromTheInputProvider(ulong secret)
     {
         var values = Enumerable.Repeat(secret, Samples).ToArray();
