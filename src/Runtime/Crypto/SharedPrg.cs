@@ -60,23 +60,35 @@ public static class SharedPrg
 
     /// <summary>
     /// Agrees on a seed with every peer in <paramref name="links"/> that is a computing party (the
-    /// pairs among server0, server1 and the helper). Dealers send first, so no step waits on another.
+    /// pairs among server0, server1 and the helper). See <see cref="AgreeWithPeers"/>.
     /// </summary>
     public static IReadOnlyDictionary<PartyRole, AesPrg> AgreeWithComputingParties(PartyLinks links)
     {
-        var peers = links.Channels.Keys.Where(p => p.IsComputingParty() && links.Self.IsComputingParty()).Order().ToList();
-        var result = new Dictionary<PartyRole, AesPrg>();
+        ArgumentNullException.ThrowIfNull(links);
+        return links.Self.IsComputingParty()
+            ? AgreeWithPeers(links.Self, links.Channels.Where(c => c.Key.IsComputingParty()))
+            : new Dictionary<PartyRole, AesPrg>();
+    }
 
-        // Deal to every higher peer first, then receive from the lower ones: all sends precede all
-        // receives, so this takes one round whatever the order of the parties.
-        foreach (var peer in peers.Where(p => links.Self < p))
+    /// <summary>
+    /// Agrees on one seed with each of <paramref name="peers"/> (role and link). Dealers send first:
+    /// this party deals to every higher-numbered peer, then receives from the lower-numbered ones, so
+    /// all sends precede all receives and the whole agreement is one round whatever the order of the
+    /// parties. The seed exchange of <c>PartyContext.Establish</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<PartyRole, AesPrg> AgreeWithPeers(PartyRole self, IEnumerable<KeyValuePair<PartyRole, IChannel>> peers)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        var ordered = peers.OrderBy(p => p.Key).ToList();
+        var result = new Dictionary<PartyRole, AesPrg>();
+        foreach (var (peer, link) in ordered.Where(p => self < p.Key))
         {
-            result[peer] = Agree(links[peer], isDealer: true);
+            result[peer] = Agree(link, self, peer);
         }
 
-        foreach (var peer in peers.Where(p => p < links.Self))
+        foreach (var (peer, link) in ordered.Where(p => p.Key < self))
         {
-            result[peer] = Agree(links[peer], isDealer: false);
+            result[peer] = Agree(link, self, peer);
         }
 
         return result;

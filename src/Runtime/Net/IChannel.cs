@@ -33,97 +33,56 @@ public interface IChannel : IDisposable
 }
 
 /// <summary>
-/// Traffic counters of one link end. Bytes count payload only (not framing or TLS).
+/// Traffic counters of one link end: bytes and frames each way. Bytes count payload only (not
+/// framing or TLS). These are the only traffic counters in the runtime: a party's
+/// <c>ProtocolStats</c> attributes their increments to (phase, layer, operation). Rounds are not a
+/// property of a link; protocols declare them (docs/ARCHITECTURE.md, "Messages and counting").
 /// </summary>
-/// <remarks>
-/// A <em>round</em> is one send-then-wait step: a receive that follows at least one send since the
-/// previous counted round. <see cref="Rounds"/> counts them on this link alone; a
-/// <see cref="RoundCounter"/> shared by all links of a party (see <see cref="ChannelStats(RoundCounter?)"/>)
-/// counts them for the party, so sending to both peers and then receiving from both is one round.
-/// The counting is automatic: protocols only send and receive.
-/// </remarks>
+/// <remarks>Updated by the thread that sends or receives; readable from any thread.</remarks>
 public sealed class ChannelStats
 {
-    private readonly RoundCounter? _party;
     private long _bytesSent;
     private long _framesSent;
     private long _bytesReceived;
     private long _framesReceived;
-    private long _rounds;
-    private int _sentSinceReceive;
-
-    public ChannelStats()
-        : this(null)
-    {
-    }
-
-    /// <summary>Counters that also report every send and receive to the party's <paramref name="party"/> counter.</summary>
-    public ChannelStats(RoundCounter? party) => _party = party;
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
     public long FramesSent => Interlocked.Read(ref _framesSent);
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
 
-    /// <summary>Send-then-wait steps on this link.</summary>
-    public long Rounds => Interlocked.Read(ref _rounds);
-
     public void RecordSent(int bytes)
     {
         Interlocked.Add(ref _bytesSent, bytes);
         Interlocked.Increment(ref _framesSent);
-        Volatile.Write(ref _sentSinceReceive, 1);
-        _party?.RecordSend();
     }
 
     public void RecordReceived(int bytes)
     {
         Interlocked.Add(ref _bytesReceived, bytes);
         Interlocked.Increment(ref _framesReceived);
-        if (Interlocked.Exchange(ref _sentSinceReceive, 0) == 1)
-        {
-            Interlocked.Increment(ref _rounds);
-        }
-
-        _party?.RecordReceive();
     }
 
     /// <summary>The counters now; subtract two snapshots to count a phase or a layer.</summary>
-    public TrafficSnapshot Snapshot() => new(BytesSent, FramesSent, BytesReceived, FramesReceived, Rounds);
-}
-
-/// <summary>
-/// A party's rounds over all its links: a receive on any link that follows a send on any link since
-/// the previous counted round. Shared by the <see cref="ChannelStats"/> of one party's links.
-/// </summary>
-public sealed class RoundCounter
-{
-    private long _rounds;
-    private int _sentSinceReceive;
-
-    public long Rounds => Interlocked.Read(ref _rounds);
-
-    internal void RecordSend() => Volatile.Write(ref _sentSinceReceive, 1);
-
-    internal void RecordReceive()
-    {
-        if (Interlocked.Exchange(ref _sentSinceReceive, 0) == 1)
-        {
-            Interlocked.Increment(ref _rounds);
-        }
-    }
+    public TrafficSnapshot Snapshot() => new(BytesSent, FramesSent, BytesReceived, FramesReceived);
 }
 
 /// <summary>Traffic counters at one moment (one link, or a party's links summed).</summary>
-public readonly record struct TrafficSnapshot(long BytesSent, long FramesSent, long BytesReceived, long FramesReceived, long Rounds)
+public readonly record struct TrafficSnapshot(long BytesSent, long FramesSent, long BytesReceived, long FramesReceived)
 {
     /// <summary>The traffic between two snapshots.</summary>
     public static TrafficSnapshot operator -(TrafficSnapshot later, TrafficSnapshot earlier) => new(
         later.BytesSent - earlier.BytesSent,
         later.FramesSent - earlier.FramesSent,
         later.BytesReceived - earlier.BytesReceived,
-        later.FramesReceived - earlier.FramesReceived,
-        later.Rounds - earlier.Rounds);
+        later.FramesReceived - earlier.FramesReceived);
+
+    /// <summary>The sum of two link's (or two periods') traffic.</summary>
+    public static TrafficSnapshot operator +(TrafficSnapshot a, TrafficSnapshot b) => new(
+        a.BytesSent + b.BytesSent,
+        a.FramesSent + b.FramesSent,
+        a.BytesReceived + b.BytesReceived,
+        a.FramesReceived + b.FramesReceived);
 }
 
 /// <summary>A link failed: the peer disconnected, stayed silent past the timeout, or broke framing.</summary>

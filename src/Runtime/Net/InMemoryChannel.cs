@@ -20,13 +20,13 @@ public sealed class InMemoryChannel : IChannel
     private readonly BlockingCollection<Frame> _inbox;
     private readonly TimeSpan _timeout;
 
-    private InMemoryChannel(string peerName, BlockingCollection<Frame> outbox, BlockingCollection<Frame> inbox, TimeSpan timeout, RoundCounter? rounds)
+    private InMemoryChannel(string peerName, BlockingCollection<Frame> outbox, BlockingCollection<Frame> inbox, TimeSpan timeout)
     {
         PeerName = peerName;
         _outbox = outbox;
         _inbox = inbox;
         _timeout = timeout;
-        Stats = new ChannelStats(rounds);
+        Stats = new ChannelStats();
     }
 
     public string PeerName { get; }
@@ -34,23 +34,17 @@ public sealed class InMemoryChannel : IChannel
     public ChannelStats Stats { get; }
 
     /// <summary>Creates both ends of a link: the first is held by <paramref name="nameA"/> and talks to <paramref name="nameB"/>.</summary>
-    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan? timeout = null) =>
-        CreatePair(nameA, nameB, timeout ?? TimeSpan.FromSeconds(60), null, null);
-
-    /// <summary>
-    /// Creates both ends of a link whose rounds also count towards each party's
-    /// <see cref="RoundCounter"/> (<paramref name="roundsA"/> for <paramref name="nameA"/>'s end).
-    /// </summary>
-    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan timeout, RoundCounter? roundsA, RoundCounter? roundsB)
+    public static (InMemoryChannel AtA, InMemoryChannel AtB) CreatePair(string nameA, string nameB, TimeSpan? timeout = null)
     {
-        if (timeout <= TimeSpan.Zero)
+        var wait = timeout ?? TimeSpan.FromSeconds(60);
+        if (wait <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), "the timeout must be positive");
         }
 
         var aToB = new BlockingCollection<Frame>();
         var bToA = new BlockingCollection<Frame>();
-        return (new InMemoryChannel(nameB, aToB, bToA, timeout, roundsA), new InMemoryChannel(nameA, bToA, aToB, timeout, roundsB));
+        return (new InMemoryChannel(nameB, aToB, bToA, wait), new InMemoryChannel(nameA, bToA, aToB, wait));
     }
 
     public void Send(ReadOnlySpan<byte> frame)

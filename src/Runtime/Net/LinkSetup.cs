@@ -11,8 +11,9 @@ namespace Mpc.Runtime.Net;
 /// that a wrong port or a mixed-up config is reported by name instead of as a protocol error later.
 /// </summary>
 /// <remarks>
-/// Hello (dialer to listener): "MPCMESH1", the dialer's role, the role it means to reach, six zero
-/// bytes. Reply: "MPCMESH1", a <see cref="HelloStatus"/>, the listener's role, six zero bytes. The
+/// Hello (dialer to listener): "MPCMESH1", the dialer's role, the role it means to reach, the lane
+/// (0 for the first connection of a pair, see <see cref="MeshSettings.Lanes"/>), five zero bytes.
+/// Reply: "MPCMESH1", a <see cref="HelloStatus"/>, the listener's role, the lane, five zero bytes. The
 /// sockets stay in blocking mode throughout (connect uses a non-blocking attempt and poll, then
 /// switches back), which is the fast path for the bulk transfers that follow.
 /// </remarks>
@@ -33,10 +34,10 @@ internal static class LinkSetup
     private static ReadOnlySpan<byte> Magic => "MPCMESH1"u8;
 
     /// <summary>Dials <paramref name="target"/> until it answers or the deadline passes.</summary>
-    public static TcpChannel Dial(PartyRole self, PartyRole target, PartyEndpoint endpoint, MeshSettings settings, Deadline deadline, RoundCounter rounds)
+    public static TcpChannel Dial(PartyRole self, PartyRole target, int lane, PartyEndpoint endpoint, MeshSettings settings, Deadline deadline)
     {
         var peer = target.ToName();
-        var where = $"{peer} at {endpoint}";
+        var where = lane == 0 ? $"{peer} at {endpoint}" : $"{peer} at {endpoint} (lane {lane})";
         var socket = ConnectWithRetry(peer, where, endpoint, settings, deadline);
         SslStream? tls = null;
         try
@@ -51,7 +52,7 @@ internal static class LinkSetup
             }
 
             Span<byte> hello = stackalloc byte[HelloLength];
-            WriteHello(hello, (byte)self, (byte)target);
+            WriteHello(hello, (byte)self, (byte)target, (byte)lane);
             Span<byte> reply = stackalloc byte[HelloLength];
             try
             {
@@ -73,14 +74,16 @@ internal static class LinkSetup
                 throw new ChannelException(peer, status switch
                 {
                     HelloStatus.WrongTarget => $"{where} is {listener}, not {peer}: check {peer}'s port in the parties config",
-                    HelloStatus.NotExpected => $"{where} does not expect a link from {self.ToName()}: do both use the same parties config?",
+                    HelloStatus.NotExpected => lane == 0
+                        ? $"{where} does not expect a link from {self.ToName()}: do both use the same parties config?"
+                        : $"{where} does not expect lane {lane} from {self.ToName()}: do both use the same number of lanes?",
                     HelloStatus.Duplicate => $"{where} already has a link from {self.ToName()}: is another {self.ToName()} running?",
                     HelloStatus.NameMismatch => $"{where} refused the link: this party's certificate does not name {self.ToName()}",
                     _ => $"{where} is not an MpcCompiler party of this version (it answered the setup message with other bytes)",
                 });
             }
 
-            return new TcpChannel(peer, socket, socketStream, tls, settings.Channel, rounds);
+            return new TcpChannel(peer, socket, socketStream, tls, settings.Channel);
         }
         catch
         {
@@ -92,17 +95,16 @@ internal static class LinkSetup
 
     /// <summary>
     /// Serves one accepted connection: TLS as the server (the client must present a certificate naming
-    /// one of <paramref name="expected"/>), then the hello. Returns the channel and the dialer's role,
-    /// or null with the reason it was refused.
+    /// one of <paramref name="expected"/>), then the hello. Returns the channel, the dialer's role and
+    /// lane, or null with the reason it was refused.
     /// </summary>
-    public static (TcpChannel? Channel, PartyRole Dialer, string? Refusal) Accept(
+    public static (TcpChannel? Channel, PartyRole Dialer, int Lane, string? Refusal) Accept(
         Socket socket,
         PartyRole self,
         IReadOnlyCollection<PartyRole> expected,
-        Func<PartyRole, bool> isConnected,
+        Func<PartyRole, int, bool> isConnected,
         MeshSettings settings,
-        Deadline deadline,
-        RoundCounter rounds)
+        Deadline deadline)
     {
         var from = socket.RemoteEndPoint?.ToString() ?? "an unknown address";
         SslStream? tls = null;
@@ -119,7 +121,7 @@ internal static class LinkSetup
                 if (tls is null)
                 {
                     socket.Dispose();
-                    return (null, default, $"a connection from {from}: {refusal}");
+                    return (null, default, 0, $"a connection from {from}: {refusal}");
                 }
 
                 stream = tls;
@@ -132,34 +134,35 @@ internal static class LinkSetup
                 // Not our protocol: drop it without an answer.
                 tls?.Dispose();
                 socket.Dispose();
-                return (null, default, $"a connection from {from} did not speak the MpcCompiler setup protocol (is it a party with the same security setting?)");
+                return (null, default, 0, $"a connection from {from} did not speak the MpcCompiler setup protocol (is it a party with the same security setting?)");
             }
 
             var dialer = (PartyRole)hello[8];
+            var lane = hello[10];
             var status = hello[9] != (byte)self ? HelloStatus.WrongTarget
-                : !expected.Contains(dialer) ? HelloStatus.NotExpected
+                : !expected.Contains(dialer) || lane >= settings.LanesBetween(dialer, self) ? HelloStatus.NotExpected
                 : certified is not null && certified != dialer ? HelloStatus.NameMismatch
-                : isConnected(dialer) ? HelloStatus.Duplicate
+                : isConnected(dialer, lane) ? HelloStatus.Duplicate
                 : HelloStatus.Ok;
 
             Span<byte> reply = stackalloc byte[HelloLength];
-            WriteHello(reply, (byte)status, (byte)self);
+            WriteHello(reply, (byte)status, (byte)self, lane);
             stream.Write(reply);
             stream.Flush();
             if (status is not HelloStatus.Ok)
             {
                 tls?.Dispose();
                 socket.Dispose();
-                return (null, dialer, $"a connection from {from} claiming to be {Name(hello[8])} was refused ({status})");
+                return (null, dialer, lane, $"a connection from {from} claiming to be {Name(hello[8])} (lane {lane}) was refused ({status})");
             }
 
-            return (new TcpChannel(dialer.ToName(), socket, socketStream, tls, settings.Channel, rounds), dialer, null);
+            return (new TcpChannel(dialer.ToName(), socket, socketStream, tls, settings.Channel), dialer, lane, null);
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException)
         {
             tls?.Dispose();
             socket.Dispose();
-            return (null, default, $"a connection from {from} failed during setup: {e.Message}");
+            return (null, default, 0, $"a connection from {from} failed during setup: {e.Message}");
         }
     }
 
@@ -301,12 +304,13 @@ internal static class LinkSetup
         _ => error.ToString(),
     };
 
-    private static void WriteHello(Span<byte> hello, byte a, byte b)
+    private static void WriteHello(Span<byte> hello, byte a, byte b, byte lane)
     {
         hello.Clear();
         Magic.CopyTo(hello);
         hello[8] = a;
         hello[9] = b;
+        hello[10] = lane;
     }
 
     private static bool HasMagic(ReadOnlySpan<byte> hello) => hello[..Magic.Length].SequenceEqual(Magic);

@@ -51,11 +51,13 @@ public static class Mesh
     /// certificates, unless <paramref name="security"/> says otherwise), each role on its own links:
     /// the single-process <c>predict</c> mode and tests. Ports are chosen by the OS.
     /// </summary>
+    /// <remarks><paramref name="lanes"/>: connections per pair of computing parties (<see cref="MeshSettings.Lanes"/>).</remarks>
     public static IReadOnlyDictionary<PartyRole, PartyLinks> ConnectLoopback(
         IReadOnlyCollection<PartyRole>? roles = null,
         MeshSecurity security = MeshSecurity.Tls13,
         TcpChannelOptions? channel = null,
-        TimeSpan? connectTimeout = null)
+        TimeSpan? connectTimeout = null,
+        int lanes = 1)
     {
         roles ??= PartyRoleExtensions.All;
         var credentials = security == MeshSecurity.Tls13 ? CertificateAuthority.CreateInMemoryDeployment(roles.Select(r => r.ToName())) : null;
@@ -80,6 +82,7 @@ public static class Mesh
                     Credentials = credentials?[role.ToName()],
                     ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(30),
                     Channel = channel ?? new TcpChannelOptions(),
+                    Lanes = lanes,
                 };
                 try
                 {
@@ -122,28 +125,32 @@ public static class Mesh
         return results;
     }
 
-    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>), with per-party round counters.</summary>
-    public static IReadOnlyDictionary<PartyRole, PartyLinks> CreateInMemory(IReadOnlyCollection<PartyRole>? roles = null, TimeSpan? timeout = null)
+    /// <summary>The same mesh in memory (<see cref="InMemoryChannel"/>), with <paramref name="lanes"/> links per pair of computing parties.</summary>
+    public static IReadOnlyDictionary<PartyRole, PartyLinks> CreateInMemory(IReadOnlyCollection<PartyRole>? roles = null, TimeSpan? timeout = null, int lanes = 1)
     {
         roles ??= PartyRoleExtensions.All;
-        var rounds = roles.ToDictionary(r => r, _ => new RoundCounter());
-        var channels = roles.ToDictionary(r => r, _ => new Dictionary<PartyRole, IChannel>());
+        var shape = new MeshSettings { Endpoints = new Dictionary<PartyRole, PartyEndpoint>(), Lanes = lanes };
+        shape.Validate();
+        var channels = roles.ToDictionary(r => r, _ => Enumerable.Range(0, lanes).Select(_ => new Dictionary<PartyRole, IChannel>()).ToArray());
         foreach (var a in roles)
         {
             foreach (var b in roles.Where(b => a < b && AreLinked(a, b)))
             {
-                var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60), rounds[a], rounds[b]);
-                channels[a][b] = atA;
-                channels[b][a] = atB;
+                for (var lane = 0; lane < shape.LanesBetween(a, b); lane++)
+                {
+                    var (atA, atB) = InMemoryChannel.CreatePair(a.ToName(), b.ToName(), timeout ?? TimeSpan.FromSeconds(60));
+                    channels[a][lane][b] = atA;
+                    channels[b][lane][a] = atB;
+                }
             }
         }
 
-        return roles.ToDictionary(r => r, r => new PartyLinks(r, channels[r], rounds[r]));
+        return roles.ToDictionary(r => r, r => new PartyLinks(r, channels[r]));
     }
 
     internal static PartyLinks Connect(PartyRole self, MeshSettings settings, IReadOnlyCollection<PartyRole>? peers, Socket? listener)
     {
-        settings.Channel.Validate();
+        settings.Validate();
         var peerList = peers is null ? PeersOf(self, settings.Roles) : [.. peers.Distinct()];
         foreach (var peer in peerList.Where(p => !AreLinked(self, p)))
         {
@@ -173,21 +180,21 @@ public static class Mesh
         }
 
         var deadline = new Deadline(settings.ConnectTimeout);
-        var rounds = new RoundCounter();
-        var channels = new Dictionary<PartyRole, IChannel>();
+        var channels = new Dictionary<(PartyRole Role, int Lane), IChannel>();
         var failures = new List<Exception>();
         var ownsListener = listener is null;
         listener ??= dialers.Count > 0 ? LinkSetup.Listen(self, settings.Endpoints[self], settings.Channel) : null;
         try
         {
-            var threads = targets.Select(target => new Thread(() =>
+            var dials = targets.SelectMany(t => Enumerable.Range(0, settings.LanesBetween(self, t)).Select(lane => (Target: t, Lane: lane)));
+            var threads = dials.Select(d => new Thread(() =>
             {
                 try
                 {
-                    var channel = LinkSetup.Dial(self, target, settings.Endpoints[target], settings, deadline, rounds);
+                    var channel = LinkSetup.Dial(self, d.Target, d.Lane, settings.Endpoints[d.Target], settings, deadline);
                     lock (channels)
                     {
-                        channels[target] = channel;
+                        channels[d] = channel;
                     }
                 }
                 catch (Exception e)
@@ -197,17 +204,17 @@ public static class Mesh
                         failures.Add(e);
                     }
                 }
-            }) { IsBackground = true, Name = $"mpc dial {target.ToName()}" }).ToList();
+            }) { IsBackground = true, Name = $"mpc dial {d.Target.ToName()} lane {d.Lane}" }).ToList();
             threads.ForEach(t => t.Start());
             if (listener is not null)
             {
                 try
                 {
-                    foreach (var (role, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline, rounds))
+                    foreach (var (key, channel) in MeshAcceptor.AcceptAll(self, listener, dialers, settings, deadline))
                     {
                         lock (channels)
                         {
-                            channels[role] = channel;
+                            channels[key] = channel;
                         }
                     }
                 }
@@ -240,7 +247,10 @@ public static class Mesh
             ThrowCombined(failures);
         }
 
-        return new PartyLinks(self, channels, rounds);
+        var lanes = Enumerable.Range(0, settings.Lanes)
+            .Select(lane => (IReadOnlyDictionary<PartyRole, IChannel>)channels.Where(c => c.Key.Lane == lane).ToDictionary(c => c.Key.Role, c => c.Value))
+            .ToList();
+        return new PartyLinks(self, lanes);
     }
 
     /// <summary>Rethrows one failure as it is, several as one <see cref="ChannelException"/> listing them all.</summary>

@@ -3,31 +3,31 @@ using System.Net.Sockets;
 namespace Mpc.Runtime.Net;
 
 /// <summary>
-/// The listening side of a mesh: accepts connections until every expected dialer has a link or the
-/// deadline passes. Each connection's handshake runs on its own thread, so a stray or stuck
+/// The listening side of a mesh: accepts connections until every expected dialer has a link on each
+/// of its lanes (<see cref="MeshSettings.LanesBetween"/>) or the deadline passes. Each connection's handshake runs on its own thread, so a stray or stuck
 /// connection cannot hold up the others; refused connections are remembered for the error message.
 /// </summary>
 internal static class MeshAcceptor
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public static Dictionary<PartyRole, TcpChannel> AcceptAll(
+    public static Dictionary<(PartyRole Role, int Lane), TcpChannel> AcceptAll(
         PartyRole self,
         Socket listener,
         IReadOnlyCollection<PartyRole> expected,
         MeshSettings settings,
-        Deadline deadline,
-        RoundCounter rounds)
+        Deadline deadline)
     {
         var sync = new object();
-        var links = new Dictionary<PartyRole, TcpChannel>();
+        var links = new Dictionary<(PartyRole Role, int Lane), TcpChannel>();
+        var wanted = expected.SelectMany(r => Enumerable.Range(0, settings.LanesBetween(r, self)).Select(l => (Role: r, Lane: l))).ToList();
         var refusals = new List<string>();
         var handshakes = new List<Thread>();
-        bool IsConnected(PartyRole r)
+        bool IsConnected(PartyRole r, int lane)
         {
             lock (sync)
             {
-                return links.ContainsKey(r);
+                return links.ContainsKey((r, lane));
             }
         }
 
@@ -35,7 +35,7 @@ internal static class MeshAcceptor
         {
             lock (sync)
             {
-                return links.Count == expected.Count;
+                return links.Count == wanted.Count;
             }
         }
 
@@ -52,14 +52,14 @@ internal static class MeshAcceptor
                 var socket = listener.Accept();
                 var handshake = new Thread(() =>
                 {
-                    var (channel, dialer, refusal) = LinkSetup.Accept(socket, self, expected, IsConnected, settings, deadline, rounds);
+                    var (channel, dialer, lane, refusal) = LinkSetup.Accept(socket, self, expected, IsConnected, settings, deadline);
                     lock (sync)
                     {
                         if (channel is null)
                         {
                             refusals.Add(refusal!);
                         }
-                        else if (!links.TryAdd(dialer, channel))
+                        else if (!links.TryAdd((dialer, lane), channel))
                         {
                             // Two connections claiming the same role raced past the duplicate check.
                             channel.Dispose();
@@ -94,13 +94,14 @@ internal static class MeshAcceptor
 
         lock (sync)
         {
-            if (links.Count == expected.Count)
+            if (links.Count == wanted.Count)
             {
-                return new Dictionary<PartyRole, TcpChannel>(links);
+                return new Dictionary<(PartyRole, int), TcpChannel>(links);
             }
 
-            var missing = expected.Where(r => !links.ContainsKey(r)).ToList();
-            var names = ChannelErrors.List(missing.Select(r => r.ToName()));
+            var missingLinks = wanted.Where(w => !links.ContainsKey(w)).ToList();
+            var missing = missingLinks.Select(w => w.Role).Distinct().ToList();
+            var names = ChannelErrors.List(missingLinks.Select(w => w.Lane == 0 ? w.Role.ToName() : $"{w.Role.ToName()} (lane {w.Lane})"));
             var message = $"{names} did not connect to {self.ToName()} (listening on {listener.LocalEndPoint}) within {ChannelErrors.Seconds(settings.ConnectTimeout)}";
             if (refusals.Count > 0)
             {
@@ -116,7 +117,7 @@ internal static class MeshAcceptor
         }
     }
 
-    private static void Dispose(Dictionary<PartyRole, TcpChannel> links, object sync)
+    private static void Dispose(Dictionary<(PartyRole, int), TcpChannel> links, object sync)
     {
         lock (sync)
         {

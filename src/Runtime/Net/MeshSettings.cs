@@ -43,4 +43,29 @@ public sealed class MeshSettings
 
     /// <summary>The links' timeout and buffers.</summary>
     public TcpChannelOptions Channel { get; init; } = new();
+
+    /// <summary>
+    /// Independent connections per pair of computing parties (server0-server1, server0-helper,
+    /// server1-helper), 1 to <see cref="MaxLanes"/>: lane 0 carries the online protocol, lane 1
+    /// (<see cref="PartyLinks.OfflineLane"/>) lets the offline phase (preprocessing) run concurrently
+    /// on its own frames. Each lane is its own TCP connection with its own TLS handshake and hello
+    /// (which names the lane). Links to the client always have one lane. All parties must use the
+    /// same number.
+    /// </summary>
+    public int Lanes { get; init; } = 1;
+
+    /// <summary>The most lanes a mesh opens per pair.</summary>
+    public const int MaxLanes = 4;
+
+    /// <summary>The lanes between <paramref name="a"/> and <paramref name="b"/>: <see cref="Lanes"/> between computing parties, 1 with the client.</summary>
+    public int LanesBetween(PartyRole a, PartyRole b) => a.IsComputingParty() && b.IsComputingParty() ? Lanes : 1;
+
+    internal void Validate()
+    {
+        Channel.Validate();
+        if (Lanes is < 1 or > MaxLanes)
+        {
+            throw new MpcInputException($"a mesh has 1 to {MaxLanes} lanes per pair, not {Lanes}");
+        }
+    }
 }

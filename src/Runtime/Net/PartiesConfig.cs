@@ -181,8 +181,10 @@ public sealed class PartiesConfig
     /// <summary>
     /// The settings for running as <paramref name="self"/>: loads this party's certificate, key and the
     /// CA (errors name the file and the field). The caller disposes the credentials.
+    /// <paramref name="lanes"/>: connections per pair of computing parties (<see cref="MeshSettings.Lanes"/>;
+    /// 2 to preprocess concurrently with the online phase); every party must pass the same.
     /// </summary>
-    public MeshSettings ToMeshSettings(PartyRole self, TcpChannelOptions? channel = null)
+    public MeshSettings ToMeshSettings(PartyRole self, TcpChannelOptions? channel = null, int lanes = 1)
     {
         if (!Parties.TryGetValue(self, out var entry))
         {
@@ -221,6 +223,7 @@ public sealed class PartiesConfig
             Credentials = credentials,
             ConnectTimeout = ConnectTimeout,
             Channel = (channel ?? new TcpChannelOptions()) with { Timeout = Timeout },
+            Lanes = lanes,
         };
     }
 

@@ -33,7 +33,7 @@ public sealed class TcpChannel : IChannel
     private ChannelException? _broken;
     private bool _disposed;
 
-    internal TcpChannel(string peerName, Socket socket, SocketStream socketStream, SslStream? tls, TcpChannelOptions options, RoundCounter? rounds)
+    internal TcpChannel(string peerName, Socket socket, SocketStream socketStream, SslStream? tls, TcpChannelOptions options)
     {
         PeerName = peerName;
         _socket = socket;
@@ -43,7 +43,7 @@ public sealed class TcpChannel : IChannel
         IsEncrypted = tls is not null;
         TlsCipherSuite = tls?.NegotiatedCipherSuite.ToString();
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        Stats = new ChannelStats(rounds);
+        Stats = new ChannelStats();
         ApplyTimeouts(socket, _timeout);
         _queue = new SendQueue(options.MaxQueuedBytes);
         _writer = new Thread(() => _queue.RunWriter(_stream)) { IsBackground = true, Name = "mpc send to " + peerName };

@@ -3,31 +3,42 @@ using Mpc.Runtime.Net;
 namespace Mpc.Runtime.Protocols;
 
 /// <summary>
-/// Three connected parties in one process over <see cref="InMemoryChannel"/>s (tests, the
-/// single-process <c>predict</c> command). Seeds are exchanged on three threads, as real parties would.
+/// Three connected parties in one process (tests, the single-process <c>predict</c> command): over
+/// <see cref="InMemoryChannel"/>s, or over any mesh the caller connected (e.g.
+/// <see cref="Mesh.ConnectLoopback"/>). Seeds are agreed on three threads, as real parties would.
 /// </summary>
 public static class InMemoryParties
 {
+    private static readonly PartyRole[] ComputingParties = [PartyRole.Server0, PartyRole.Server1, PartyRole.Helper];
+
     /// <summary>
-    /// Connects server0, server1 and the helper; returns their contexts indexed by <see cref="PartyId"/>.
-    /// With <paramref name="withOffline"/>, each also gets an offline context on a second set of links
+    /// Connects server0, server1 and the helper in memory; returns their contexts indexed by <see cref="PartyId"/>.
+    /// With <paramref name="withOffline"/>, each also gets an offline context on a second lane of links
     /// (second array, same indexing), for preprocessing on its own thread.
     /// </summary>
-    public static (PartyContext[] Online, PartyContext[]? Offline) Connect(bool withOffline = false, TimeSpan? timeout = null)
+    public static (PartyContext[] Online, PartyContext[]? Offline) Connect(bool withOffline = false, TimeSpan? timeout = null) =>
+        Establish(Mesh.CreateInMemory(ComputingParties, timeout ?? TimeSpan.FromSeconds(60), withOffline ? 2 : 1));
+
+    /// <summary>
+    /// Establishes the three computing parties of <paramref name="mesh"/> (each party's links, lane 0)
+    /// concurrently; if the mesh has an offline lane (<see cref="PartyLinks.OfflineLane"/>), each party
+    /// also gets an offline context on it.
+    /// </summary>
+    public static (PartyContext[] Online, PartyContext[]? Offline) Establish(IReadOnlyDictionary<PartyRole, PartyLinks> mesh)
     {
-        var online = CreateLinks(timeout);
-        var offline = withOffline ? CreateLinks(timeout) : null;
+        ArgumentNullException.ThrowIfNull(mesh);
         var contexts = new PartyContext[3];
         var errors = new Exception?[3];
         var threads = new Thread[3];
         for (var i = 0; i < 3; i++)
         {
             var role = (PartyId)i;
+            var links = mesh[role.ToRole()];
             threads[i] = new Thread(() =>
             {
                 try
                 {
-                    contexts[(int)role] = PartyContext.Establish(role, online[(int)role]);
+                    contexts[(int)role] = PartyContext.Establish(role, ProtocolLinks.From(links));
                 }
                 catch (Exception e)
                 {
@@ -47,33 +58,20 @@ public static class InMemoryParties
         {
             if (e is not null)
             {
-                throw new MpcException("connecting the in-memory parties failed", e);
+                throw new MpcException("connecting the parties failed", e);
             }
         }
 
-        PartyContext[]? offlineContexts = null;
-        if (offline is not null)
+        PartyContext[]? offline = null;
+        if (mesh.Values.All(l => l.LaneCount > PartyLinks.OfflineLane))
         {
-            offlineContexts = new PartyContext[3];
+            offline = new PartyContext[3];
             for (var i = 0; i < 3; i++)
             {
-                offlineContexts[i] = contexts[i].CreateOfflineContext(offline[i]);
+                offline[i] = contexts[i].CreateOfflineContext(ProtocolLinks.Offline(mesh[((PartyId)i).ToRole()]));
             }
         }
 
-        return (contexts, offlineContexts);
-    }
-
-    private static ProtocolLinks[] CreateLinks(TimeSpan? timeout)
-    {
-        var (s0s1, s1s0) = InMemoryChannel.CreatePair("server0", "server1", timeout);
-        var (s0h, hs0) = InMemoryChannel.CreatePair("server0", "helper", timeout);
-        var (s1h, hs1) = InMemoryChannel.CreatePair("server1", "helper", timeout);
-        return
-        [
-            new ProtocolLinks(null, s0s1, s0h),
-            new ProtocolLinks(s1s0, null, s1h),
-            new ProtocolLinks(hs0, hs1, null),
-        ];
+        return (contexts, offline);
     }
 }

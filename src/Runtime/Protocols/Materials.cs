@@ -12,6 +12,11 @@ internal abstract class Material
     /// <summary>Memory held, for the preprocessing buffer's bound.</summary>
     public abstract long Bytes { get; }
 
+    /// <summary>Hands this material's arrays back once the operation that consumed it is done with them.</summary>
+    public virtual void ReturnTo(ArrayRecycler recycler)
+    {
+    }
+
     protected static long Size(ulong[] a) => 8L * a.Length;
 
     protected static long Size(byte[] a) => a.Length;
@@ -25,6 +30,12 @@ internal sealed class LinearMaterial(ulong[] a, ulong[] c) : Material
     public ulong[] C { get; } = c;
 
     public override string Operation => "linear";
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(A);
+        recycler.Return(C);
+    }
 
     public override long Bytes => Size(A) + Size(C);
 }
@@ -40,6 +51,13 @@ internal sealed class TripleMaterial(ulong[] a, ulong[] b, ulong[] c) : Material
 
     public override string Operation => "multiply";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(A);
+        recycler.Return(B);
+        recycler.Return(C);
+    }
+
     public override long Bytes => Size(A) + Size(B) + Size(C);
 }
 
@@ -53,6 +71,13 @@ internal sealed class TruncationMaterial(ulong[] r, ulong[] shifted, ulong[] msb
     public ulong[] Msb { get; } = msb;
 
     public override string Operation => "truncate";
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(R);
+        recycler.Return(Shifted);
+        recycler.Return(Msb);
+    }
 
     public override long Bytes => Size(R) + Size(Shifted) + Size(Msb);
 }
@@ -89,13 +114,21 @@ internal sealed class BitMasks(ulong[] ringShares, byte[] primeShares, ulong[] p
 
     public override string Operation => "bit masks";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(RingShares);
+        recycler.Return(PrimeShares);
+        recycler.Return(PackedMask);
+    }
+
     public override long Bytes => Size(RingShares) + Size(PrimeShares) + Size(PackedMask);
 }
 
 /// <summary>
 /// The servers' common randomness for one PrivateCompare over n values of 64 bits: multipliers
-/// s in Z_67^*, additive masks u in Z_67 (64 per value) and a rotation in [0, 64) per value.
-/// Drawn from the server0-server1 PRG; the helper holds none of it.
+/// s = 2^e in Z_67^*, held as their exponents e uniform in [0, 66) (<see cref="Z67Kernels"/>: a
+/// uniform exponent of a generator is a uniform element of Z_67^*), additive masks u in Z_67 (64 per
+/// value) and a rotation in [0, 64) per value. Drawn from the server0-server1 PRG; the helper holds none of it.
 /// </summary>
 internal sealed class CompareRandomness(byte[] multipliers, byte[] masks, byte[] rotations) : Material
 {
@@ -106,6 +139,13 @@ internal sealed class CompareRandomness(byte[] multipliers, byte[] masks, byte[]
     public byte[] Rotations { get; } = rotations;
 
     public override string Operation => "private compare";
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(Multipliers);
+        recycler.Return(Masks);
+        recycler.Return(Rotations);
+    }
 
     public override long Bytes => Size(Multipliers) + Size(Masks) + Size(Rotations);
 }
@@ -138,6 +178,22 @@ internal sealed class ShareConvertMaterial(
 
     public override string Operation => "share convert";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(R);
+        if (RShare != R)
+        {
+            recycler.Return(RShare);
+        }
+
+        recycler.Return(Alpha);
+        recycler.Return(EtaCommon);
+        Compare.ReturnTo(recycler);
+        XBits.ReturnTo(recycler);
+        Delta.ReturnTo(recycler);
+        EtaPrime.ReturnTo(recycler);
+    }
+
     public override long Bytes =>
         Size(R) + Size(RShare) + Size(Alpha) + Size(EtaCommon) + Compare.Bytes + XBits.Bytes + Delta.Bytes + EtaPrime.Bytes;
 }
@@ -168,8 +224,82 @@ internal sealed class MsbMaterial(
 
     public override string Operation => "compute msb";
 
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(X);
+        recycler.Return(XBits);
+        recycler.Return(XLsb);
+        recycler.Return(Beta);
+        Compare.ReturnTo(recycler);
+        BetaPrime.ReturnTo(recycler);
+        Triple.ReturnTo(recycler);
+    }
+
     public override long Bytes =>
         Size(X) + Size(XBits) + Size(XLsb) + Size(Beta) + Compare.Bytes + BetaPrime.Bytes + Triple.Bytes;
+}
+
+/// <summary>
+/// The masked-MSB DReLU's input-independent part (<see cref="SecureNN"/>). Servers: their share r_j
+/// of the helper's uniform r (derived from the pairwise stream, never sent), Z_67 shares of the 64
+/// bits of r' = r mod 2^63, the common PrivateCompare bit beta and randomness, and shares of the
+/// output mask bits. Helper: the packed msb(r) and the mask bits.
+/// </summary>
+internal sealed class MaskedMsbMaterial(ulong[] rShare, byte[] rBits, byte[] beta, CompareRandomness compare, BitMasks output, ulong[] msbR) : Material
+{
+    public ulong[] RShare { get; } = rShare;
+
+    public byte[] RBits { get; } = rBits;
+
+    public byte[] Beta { get; } = beta;
+
+    public CompareRandomness Compare { get; } = compare;
+
+    public BitMasks Output { get; } = output;
+
+    public ulong[] MsbR { get; } = msbR;
+
+    public override string Operation => "drelu";
+
+    public override long Bytes => Size(RShare) + Size(RBits) + Size(Beta) + Compare.Bytes + Output.Bytes + Size(MsbR);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        recycler.Return(RShare);
+        recycler.Return(RBits);
+        recycler.Return(Beta);
+        Compare.ReturnTo(recycler);
+        Output.ReturnTo(recycler);
+        recycler.Return(MsbR);
+    }
+}
+
+/// <summary>
+/// The fused masked ReLU's material: the DReLU's, the servers' common masks m_0 and m_1 for the
+/// values they send the helper, and server0's share w_0 of the helper's product (the helper holds
+/// w_0 too, to compute server1's share).
+/// </summary>
+internal sealed class MaskedReluMaterial(MaskedMsbMaterial msb, ulong[] maskA, ulong[] maskB, ulong[] w0) : Material
+{
+    public MaskedMsbMaterial Msb { get; } = msb;
+
+    public ulong[] MaskA { get; } = maskA;
+
+    public ulong[] MaskB { get; } = maskB;
+
+    public ulong[] W0 { get; } = w0;
+
+    public override string Operation => "relu";
+
+    public override long Bytes => Msb.Bytes + Size(MaskA) + Size(MaskB) + Size(W0);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        Msb.ReturnTo(recycler);
+        recycler.Return(MaskA);
+        recycler.Return(MaskB);
+        recycler.Return(W0);
+    }
 }
 
 /// <summary>A sequence of materials consumed in order by one composite operation (DReLU, ReLU, MaxPool, polynomials).</summary>
@@ -180,6 +310,14 @@ internal sealed class CompositeMaterial(string operation, Material[] parts) : Ma
     public override string Operation { get; } = operation;
 
     public override long Bytes { get; } = parts.Sum(p => p.Bytes);
+
+    public override void ReturnTo(ArrayRecycler recycler)
+    {
+        foreach (var part in parts)
+        {
+            part.ReturnTo(recycler);
+        }
+    }
 
     /// <summary>The next part, which must have type <typeparamref name="T"/> (dealer and consumer run the same code).</summary>
     public T Next<T>()

@@ -7,12 +7,22 @@ namespace Mpc.Runtime.Protocols;
 public sealed record ProtocolLinks(IChannel? Server0, IChannel? Server1, IChannel? Helper)
 {
     /// <summary>The computing-party links of a mesh connection (<see cref="Mesh"/>); a client link, if any, is not a protocol link.</summary>
-    public static ProtocolLinks From(PartyLinks mesh)
+    public static ProtocolLinks From(PartyLinks mesh) => From(mesh, 0);
+
+    /// <summary>The computing-party links of lane <paramref name="lane"/> of a mesh connection (<see cref="MeshSettings.Lanes"/>).</summary>
+    public static ProtocolLinks From(PartyLinks mesh, int lane)
     {
         ArgumentNullException.ThrowIfNull(mesh);
-        IChannel? Get(PartyRole r) => mesh.Channels.TryGetValue(r, out var c) ? c : null;
+        var links = mesh.Lane(lane);
+        IChannel? Get(PartyRole r) => links.TryGetValue(r, out var c) ? c : null;
         return new ProtocolLinks(Get(PartyRole.Server0), Get(PartyRole.Server1), Get(PartyRole.Helper));
     }
+
+    /// <summary>
+    /// The offline lane of a mesh connected with <c>Lanes = 2</c> (<see cref="PartyLinks.OfflineLane"/>),
+    /// for <see cref="PartyContext.CreateOfflineContext"/>: preprocessing on its own connections, concurrently with the online phase.
+    /// </summary>
+    public static ProtocolLinks Offline(PartyLinks mesh) => From(mesh, PartyLinks.OfflineLane);
 
     internal IChannel? For(PartyId peer) => peer switch
     {
@@ -24,23 +34,24 @@ public sealed record ProtocolLinks(IChannel? Server0, IChannel? Server1, IChanne
 }
 
 /// <summary>
-/// Everything one computing party needs to run protocols: its role, counted links to the other two
+/// Everything one computing party needs to run protocols: its role, its links to the other two
 /// parties, the pairwise PRGs (server0-server1, server0-helper, server1-helper) and a private PRG,
 /// and its traffic counters.
 /// </summary>
 /// <remarks>
 /// Pairwise PRGs are how correlated randomness costs nothing to move: whatever a party's share can
-/// be derived from a seed it holds with the helper is derived, never sent. Each pairwise seed is
-/// fresh from the OS CSPRNG of the lower-numbered party of the pair and sent once over the (in
-/// production: TLS-authenticated) link, so only the two parties of a pair know it. From each seed
-/// two independent streams are forked, one for this context and one for an offline context
-/// (<see cref="CreateOfflineContext"/>), so a preprocessing thread and the online thread never
-/// compete for one stream. The private PRG is seeded from the OS CSPRNG alone.
-/// A context is used by one thread at a time.
+/// be derived from a seed it holds with the helper is derived, never sent. The seeds are agreed by
+/// <see cref="SharedPrg"/> (the lower-numbered party of each pair draws a fresh seed from the OS
+/// CSPRNG and sends it once over the, in production TLS-authenticated, link), so only the two
+/// parties of a pair know it. From each pair's stream two independent streams are forked, one for
+/// this context and one for an offline context (<see cref="CreateOfflineContext"/>), so a
+/// preprocessing thread and the online thread never compete for one stream. The private PRG is
+/// seeded from the OS CSPRNG alone. Traffic is counted by the links and attributed by
+/// <see cref="Stats"/>. A context is used by one thread at a time.
 /// </remarks>
 public sealed class PartyContext : IDisposable
 {
-    private readonly Link?[] _links = new Link?[3];
+    private readonly IChannel?[] _links = new IChannel?[3];
     private readonly AesPrg?[] _pairPrgs = new AesPrg?[3];
     private byte[][]? _offlineSeeds;
 
@@ -66,7 +77,8 @@ public sealed class PartyContext : IDisposable
                 throw new ArgumentException($"{role.ToName()} needs a link to {peer.ToName()}", nameof(links));
             }
 
-            _links[(int)peer] = new Link(channel, peer, Stats);
+            _links[(int)peer] = channel;
+            Stats.Watch(channel);
         }
 
         Own = AesPrg.FromOsEntropy();
@@ -77,6 +89,9 @@ public sealed class PartyContext : IDisposable
     public bool IsServer => Role.IsServer();
 
     public ProtocolStats Stats { get; }
+
+    /// <summary>Arrays handed back by consumed material, shared with the offline context (see <see cref="ArrayRecycler"/>).</summary>
+    internal ArrayRecycler Recycler { get; private init; } = new();
 
     /// <summary>This party's private PRG (seeded from the OS CSPRNG, known to no one else).</summary>
     internal AesPrg Own { get; }
@@ -90,46 +105,24 @@ public sealed class PartyContext : IDisposable
     };
 
     /// <summary>
-    /// Connects a party: exchanges the pairwise seeds over <paramref name="links"/> (each pair's
-    /// lower-numbered party draws and sends) and returns the context. All three parties must call it
-    /// concurrently; it blocks until the seeds have arrived. Traffic counts as <see cref="Phase.Setup"/>.
+    /// Connects a party: agrees on the pairwise seeds over <paramref name="links"/>
+    /// (<see cref="SharedPrg.AgreeWithPeers"/>: one 16-byte frame per pair, from its lower-numbered
+    /// party) and returns the context. All three parties must call it concurrently; it blocks until
+    /// the seeds have arrived. Traffic counts as <see cref="Phase.Setup"/>.
     /// </summary>
     public static PartyContext Establish(PartyId role, ProtocolLinks links)
     {
         var context = new PartyContext(role, links, Phase.Setup);
-        var seeds = new byte[3][];
-        foreach (var peer in Enum.GetValues<PartyId>())
-        {
-            if (peer != role && (int)role < (int)peer)
-            {
-                seeds[(int)peer] = AesPrg.NewSeed();
-                context.Peer(peer).Send(seeds[(int)peer]);
-            }
-        }
-
-        foreach (var peer in Enum.GetValues<PartyId>())
-        {
-            if (peer != role && (int)role > (int)peer)
-            {
-                seeds[(int)peer] = new byte[AesPrg.SeedLength];
-                context.Peer(peer).Receive(seeds[(int)peer]);
-            }
-        }
-
+        var peers = Enum.GetValues<PartyId>().Where(p => p != role).Select(p => KeyValuePair.Create(p.ToRole(), context.Peer(p)));
+        var roots = SharedPrg.AgreeWithPeers(role.ToRole(), peers);
         context._offlineSeeds = new byte[3][];
-        foreach (var peer in Enum.GetValues<PartyId>())
+        foreach (var (peer, root) in roots)
         {
-            if (peer == role)
-            {
-                continue;
-            }
-
             // Two independent sub-streams per pair: one for this (online) context, one for the offline context.
-            var root = new AesPrg(seeds[(int)peer]);
-            context._pairPrgs[(int)peer] = root.Fork();
-            context._offlineSeeds[(int)peer] = new byte[AesPrg.SeedLength];
-            root.Fill(context._offlineSeeds[(int)peer]);
-            Array.Clear(seeds[(int)peer]);
+            var id = (int)peer;
+            context._pairPrgs[id] = root.Fork();
+            context._offlineSeeds[id] = new byte[AesPrg.SeedLength];
+            root.Fill(context._offlineSeeds[id]);
         }
 
         context.Stats.Restore(new StatsKey(Phase.Online, "", ""));
@@ -138,15 +131,16 @@ public sealed class PartyContext : IDisposable
 
     /// <summary>
     /// The context a preprocessing (offline) thread of the same party uses: same role, its own links
-    /// (a second set of channels, so offline traffic never interleaves with online frames), streams
-    /// forked from the same pairwise seeds, and its own counters (all under <see cref="Phase.Offline"/>).
-    /// Callable once.
+    /// (a second set of channels, so offline traffic never interleaves with online frames: in memory
+    /// <see cref="InMemoryParties.Connect"/> with offline links, over TCP the mesh's offline lane,
+    /// <see cref="ProtocolLinks.Offline"/>), streams forked from the same pairwise seeds, and its own
+    /// counters (all under <see cref="Phase.Offline"/>). Callable once.
     /// </summary>
     public PartyContext CreateOfflineContext(ProtocolLinks offlineLinks)
     {
         var seeds = _offlineSeeds ?? throw new InvalidOperationException($"{Role.ToName()}: the offline context was already created");
         _offlineSeeds = null;
-        var offline = new PartyContext(Role, offlineLinks, Phase.Offline);
+        var offline = new PartyContext(Role, offlineLinks, Phase.Offline) { Recycler = Recycler };
         foreach (var peer in Enum.GetValues<PartyId>())
         {
             if (peer != Role)
@@ -159,8 +153,8 @@ public sealed class PartyContext : IDisposable
         return offline;
     }
 
-    /// <summary>The counted link to <paramref name="peer"/>.</summary>
-    public Link Peer(PartyId peer) =>
+    /// <summary>The link to <paramref name="peer"/> (its traffic is attributed by <see cref="Stats"/>).</summary>
+    public IChannel Peer(PartyId peer) =>
         _links[(int)peer] ?? throw new InvalidOperationException($"{Role.ToName()} has no link to {peer.ToName()}");
 
     /// <summary>The PRG this party shares with <paramref name="peer"/>.</summary>
@@ -172,7 +166,7 @@ public sealed class PartyContext : IDisposable
     {
         foreach (var link in _links)
         {
-            link?.Channel.Dispose();
+            link?.Dispose();
         }
     }
 }

@@ -72,8 +72,8 @@ public abstract partial class Protocol
             masked[i] = Role == PartyId.Server0 ? x[i] + masked[i] : x[i] - masked[i];
         }
 
+        using var traffic = Stats.Measure(receiver);
         receiver.Send<ulong>(masked);
-        Stats.RecordSent(8 * count);
     }
 
     private void ReceiveShare(IChannel? from, Span<ulong> share)
@@ -84,18 +84,17 @@ public abstract partial class Protocol
         }
 
         ArgumentNullException.ThrowIfNull(from);
+        using var traffic = Stats.Measure(from);
         if (Role == PartyId.Server0)
         {
             Span<byte> seed = stackalloc byte[AesPrg.SeedLength];
             from.Receive(seed);
             new AesPrg(seed).Fill(share);
             seed.Clear();
-            Stats.RecordReceived(AesPrg.SeedLength);
         }
         else
         {
             from.Receive(share);
-            Stats.RecordReceived(8 * share.Length);
         }
     }
 }

@@ -81,8 +81,8 @@ public abstract partial class Protocol
             return;
         }
 
-        var e = new ulong[handle.InputLength];
-        var other = new ulong[handle.InputLength];
+        var e = Scratch<ulong>(handle.InputLength);
+        var other = Scratch<ulong>(handle.InputLength);
         RingOps.Sub(x, m.A, e);
         ExchangeWithServer(e, other);
         RingOps.Add<ulong>(e, other, e);
@@ -94,6 +94,9 @@ public abstract partial class Protocol
         {
             AddBroadcast(y, handle.Bias, y);
         }
+
+        Release(e, other);
+        m.ReturnTo(Context.Recycler);
     }
 
     private LinearHandle Prepare(LinearHandle handle, ReadOnlySpan<ulong> weightShare, ReadOnlySpan<ulong> biasShare)

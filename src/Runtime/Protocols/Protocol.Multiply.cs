@@ -24,8 +24,8 @@ public abstract partial class Protocol
             return;
         }
 
-        var mine = new ulong[2 * count];
-        var theirs = new ulong[2 * count];
+        var mine = Scratch<ulong>(2 * count);
+        var theirs = Scratch<ulong>(2 * count);
         var d = mine.AsSpan(0, count);
         var e = mine.AsSpan(count, count);
         RingOps.Sub(x, t.A, d);
@@ -39,5 +39,7 @@ public abstract partial class Protocol
             var v = t.C[i] + (d[i] * t.B[i]) + (e[i] * t.A[i]);
             z[i] = server1 ? v + (d[i] * e[i]) : v;
         }
+
+        Release(mine, theirs);
     }
 }

@@ -98,13 +98,27 @@ public abstract partial class Protocol
         var inputBits = fracBits + polynomial.ScaleLog2;
         var preTruncate = Math.Max(0, inputBits - fp);
         var finalBits = fp + fc - fracBits;
-        if (!TryAcquire(polynomial.Name, d => DealPolynomial(d, count, plan, method, fp, preTruncate, finalBits), out var m))
+        for (var start = 0; start < count; start += SecureNN.ChunkElements)
         {
-            return;
-        }
+            var n = Math.Min(SecureNN.ChunkElements, count - start);
+            if (!TryAcquire(polynomial.Name, d => DealPolynomial(d, n, plan, method, fp, preTruncate, finalBits), out var m))
+            {
+                continue;
+            }
 
+            var xs = HoldsShares ? x.Slice(start, n) : x;
+            var ys = HoldsShares ? y.Slice(start, n) : y;
+            EvaluateChunk(n, xs, ys, polynomial, plan, method, fp, fc, inputBits, preTruncate, finalBits, m);
+            m.ReturnTo(Context.Recycler);
+        }
+    }
+
+    /// <summary>One chunk of <see cref="EvaluatePolynomial"/> with its material.</summary>
+    private void EvaluateChunk(
+        int count, ReadOnlySpan<ulong> x, Span<ulong> y, PondPolynomial polynomial, PowerPlan plan, TruncationMethod method, int fp, int fc, int inputBits, int preTruncate, int finalBits, CompositeMaterial m)
+    {
         var powers = new ulong[plan.Degree + 1][];
-        var u = Alloc(count);
+        var u = Scratch<ulong>(count, HoldsShares);
         if (preTruncate > 0)
         {
             TruncateCore(count, x, u, preTruncate, method, m);
@@ -118,14 +132,13 @@ public abstract partial class Protocol
         foreach (var level in plan.Levels)
         {
             var n = level.Length * count;
-            var left = Alloc(n);
-            var right = Alloc(n);
+            var left = Scratch<ulong>(n, HoldsShares);
+            var right = Scratch<ulong>(n, HoldsShares);
             if (HoldsShares)
             {
                 for (var p = 0; p < level.Length; p++)
                 {
-                    var (power, a, b) = level[p];
-                    _ = power;
+                    var (_, a, b) = level[p];
                     powers[a].CopyTo(left.AsSpan(p * count));
                     powers[b].CopyTo(right.AsSpan(p * count));
                 }
@@ -135,8 +148,16 @@ public abstract partial class Protocol
             TruncateCore(n, left, left, fp, method, m);
             for (var p = 0; p < level.Length; p++)
             {
-                powers[level[p].Power] = HoldsShares ? left.AsSpan(p * count, count).ToArray() : [];
+                var power = Scratch<ulong>(count, HoldsShares);
+                if (HoldsShares)
+                {
+                    left.AsSpan(p * count, count).CopyTo(power);
+                }
+
+                powers[level[p].Power] = power;
             }
+
+            Release(left, right);
         }
 
         if (!HoldsShares)
@@ -145,13 +166,8 @@ public abstract partial class Protocol
             return;
         }
 
-        var sum = new ulong[count];
-        var constant = FixedPoint.Encode<ulong>(polynomial.Scaled[0], fp + fc);
-        if (Role == PartyId.Server0)
-        {
-            sum.AsSpan().Fill(constant);
-        }
-
+        var sum = Scratch<ulong>(count);
+        sum.AsSpan().Fill(Role == PartyId.Server0 ? FixedPoint.Encode<ulong>(polynomial.Scaled[0], fp + fc) : 0);
         for (var k = 1; k <= plan.Degree; k++)
         {
             if (polynomial.Scaled[k] == 0)
@@ -168,6 +184,14 @@ public abstract partial class Protocol
         }
 
         TruncateCore(count, sum, y, finalBits, method, m);
+        Release(sum);
+        foreach (var power in powers)
+        {
+            if (power is not null)
+            {
+                Release(power);
+            }
+        }
     }
 
     /// <summary>How many powers each level of a polynomial's evaluation computes (one batched product per level).</summary>

@@ -50,6 +50,7 @@ public abstract partial class Protocol
         if (TryAcquire("truncate", d => d.Truncation(count, bits), out var m))
         {
             TruncateWithHelper(count, x, y, bits, m);
+            m.ReturnTo(Context.Recycler);
         }
     }
 
@@ -97,8 +98,8 @@ public abstract partial class Protocol
 
         const ulong Offset = 1UL << HelperTruncationMagnitudeBits;
         var server0 = Role == PartyId.Server0;
-        var z = new ulong[count];
-        var other = new ulong[count];
+        var z = Scratch<ulong>(count);
+        var other = Scratch<ulong>(count);
         for (var i = 0; i < count; i++)
         {
             z[i] = x[i] + m.R[i] + (server0 ? Offset : 0);
@@ -118,5 +119,7 @@ public abstract partial class Protocol
 
             y[i] = server0 ? v + (opened >> bits) - offsetShifted : v;
         }
+
+        Release(z, other);
     }
 }

@@ -192,6 +192,7 @@ public abstract partial class Protocol
         if (TryAcquire("mul", d => d.Triple(count), out var triple))
         {
             MulCore(count, x, y, z, triple);
+            triple.ReturnTo(Context.Recycler);
         }
     }
 
@@ -200,6 +201,24 @@ public abstract partial class Protocol
 
     /// <summary>Max pooling over each window (valid positions only).</summary>
     public abstract void MaxPool(in PoolGeometry g, ReadOnlySpan<ulong> x, Span<ulong> y);
+
+    /// <summary>
+    /// A temporary array of <paramref name="n"/> elements with arbitrary contents (the caller writes all
+    /// of it before reading any), or an empty one when not <paramref name="needed"/>; recycled from an
+    /// earlier chunk when possible (<see cref="ArrayRecycler"/>). Hand it back with <see cref="Release{T}"/>.
+    /// </summary>
+    private protected T[] Scratch<T>(int n, bool needed = true)
+        where T : unmanaged => needed ? Context.Recycler.Rent<T>(n) : [];
+
+    /// <summary>Hands temporaries from <see cref="Scratch{T}"/> back once nothing reads them.</summary>
+    private protected void Release<T>(params ReadOnlySpan<T[]> arrays)
+        where T : unmanaged
+    {
+        foreach (var array in arrays)
+        {
+            Context.Recycler.Return(array);
+        }
+    }
 
     /// <summary>Throws unless <paramref name="buffer"/> has <paramref name="count"/> elements on a share-holding party and 0 otherwise.</summary>
     private protected void Check<T>(int count, ReadOnlySpan<T> buffer, string name)

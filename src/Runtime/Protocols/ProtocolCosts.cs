@@ -14,9 +14,13 @@ public readonly record struct OperationCost(long Rounds, long ServerBytes, long 
     /// <summary>All bytes of the operation, both phases, all parties.</summary>
     public long TotalBytes => (2 * ServerBytes) + HelperBytes + OfflineBytes;
 
-    /// <summary>Sequential composition; offline dealing of one operation is one round however many parts it has.</summary>
+    /// <summary>Sequential composition within one operation; its offline dealing is one round however many parts it has.</summary>
     public static OperationCost operator +(OperationCost a, OperationCost b) =>
         new(a.Rounds + b.Rounds, a.ServerBytes + b.ServerBytes, a.HelperBytes + b.HelperBytes, Math.Max(a.OfflineRounds, b.OfflineRounds), a.OfflineBytes + b.OfflineBytes);
+
+    /// <summary>Two operations one after the other, each dealt on its own (offline rounds add too).</summary>
+    public static OperationCost Sequence(OperationCost a, OperationCost b) =>
+        new(a.Rounds + b.Rounds, a.ServerBytes + b.ServerBytes, a.HelperBytes + b.HelperBytes, a.OfflineRounds + b.OfflineRounds, a.OfflineBytes + b.OfflineBytes);
 }
 
 /// <summary>
@@ -48,12 +52,24 @@ public static class ProtocolCosts
     public static OperationCost ComputeMsb(long n) =>
         new(4, (8 * n) + (64 * n) + (16 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n) + (8 * n) + (8 * n));
 
-    public static OperationCost DRelu(long n) => ShareConvert(n) + ComputeMsb(n);
+    /// <summary>
+    /// The masked-MSB DReLU on one chunk: open x = a + r, PrivateCompare, the helper's masked bit;
+    /// offline the Z_67 shares of the 64 bits of r mod 2^63 and the mask bit's Z_2^64 share.
+    /// </summary>
+    public static OperationCost MaskedMsb(long n) => new(3, (8 * n) + (64 * n), 2 * 8 * Words(n), 1, (64 * n) + (8 * n));
 
-    public static OperationCost Relu(long n) => DRelu(n) + Mul(n);
+    /// <summary>SecureNN DReLU, in chunks of <see cref="SecureNN.ChunkElements"/> (each its own dealing and rounds).</summary>
+    public static OperationCost DRelu(long n, DReluMethod method = DReluMethod.MaskedMsb) => Chunked(n, c => DReluChunk(c, method));
+
+    /// <summary>SecureNN ReLU, in chunks of <see cref="SecureNN.ChunkElements"/>.</summary>
+    public static OperationCost Relu(long n, DReluMethod method = DReluMethod.MaskedMsb) =>
+        Chunked(n, c => method == DReluMethod.MaskedMsb ? MaskedRelu(c) : DReluChunk(c, method) + Mul(c));
+
+    /// <summary>The fused masked ReLU on one chunk: the masked-MSB DReLU plus z = a + m to the helper and b z dealt to server1 online.</summary>
+    public static OperationCost MaskedRelu(long n) => new(3, (8 * n) + (64 * n) + (8 * n), (2 * 8 * Words(n)) + (8 * n), 1, (64 * n) + (8 * n));
 
     /// <summary>SecureNN max pooling: a DReLU and a product over every pair of every tournament level.</summary>
-    public static OperationCost MaxPool(in PoolGeometry g)
+    public static OperationCost MaxPool(in PoolGeometry g, DReluMethod method = DReluMethod.MaskedMsb)
     {
         var windows = PoolWindows.Get(g);
         var sizes = Enumerable.Range(0, g.OutputLength).Select(windows.Size).ToArray();
@@ -72,28 +88,48 @@ public static class ProtocolCosts
                 return cost;
             }
 
-            cost += Relu(pairs);
+            cost = OperationCost.Sequence(cost, Relu(pairs, method));
         }
     }
 
-    /// <summary>A Pond polynomial (ReLU or sigmoid) on fixed-point input with <paramref name="fracBits"/>.</summary>
+    /// <summary>
+    /// A Pond polynomial (ReLU or sigmoid) on fixed-point input with <paramref name="fracBits"/>, in
+    /// chunks of <see cref="SecureNN.ChunkElements"/> as the comparisons.
+    /// </summary>
     public static OperationCost Polynomial(long n, PondPolynomial polynomial, int fracBits, TruncationMethod method)
     {
         ArgumentNullException.ThrowIfNull(polynomial);
-        var cost = default(OperationCost);
         var (fp, _) = Protocol.PolynomialScales(method);
-        if (fracBits + polynomial.ScaleLog2 > fp)
+        return Chunked(n, c =>
         {
-            cost += Truncate(n, method);
-        }
+            var cost = default(OperationCost);
+            if (fracBits + polynomial.ScaleLog2 > fp)
+            {
+                cost += Truncate(c, method);
+            }
 
-        foreach (var powers in Protocol.PowerLevels(polynomial))
-        {
-            cost += Mul(powers * n) + Truncate(powers * n, method);
-        }
+            foreach (var powers in Protocol.PowerLevels(polynomial))
+            {
+                cost += Mul(powers * c) + Truncate(powers * c, method);
+            }
 
-        return cost + Truncate(n, method);
+            return cost + Truncate(c, method);
+        });
     }
 
     private static long Words(long bits) => (bits + 63) / 64;
+
+    private static OperationCost DReluChunk(long n, DReluMethod method) =>
+        method == DReluMethod.MaskedMsb ? MaskedMsb(n) : ShareConvert(n) + ComputeMsb(n);
+
+    private static OperationCost Chunked(long n, Func<long, OperationCost> chunk)
+    {
+        var cost = default(OperationCost);
+        for (long start = 0; start < n; start += SecureNN.ChunkElements)
+        {
+            cost = OperationCost.Sequence(cost, chunk(Math.Min(SecureNN.ChunkElements, n - start)));
+        }
+
+        return cost;
+    }
 }

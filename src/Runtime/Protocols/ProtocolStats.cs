@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Mpc.Runtime.Net;
 
 namespace Mpc.Runtime.Protocols;
 
@@ -34,7 +35,10 @@ public sealed class StatsCounters
 
     public long FramesReceived { get; internal set; }
 
-    /// <summary>Sequential communication layers of the protocol, counted identically on all three parties.</summary>
+    /// <summary>
+    /// Rounds: sequential communication layers, as the protocol declares them (see
+    /// <see cref="ProtocolStats.Round"/>), counted identically on all three parties.
+    /// </summary>
     public long Rounds { get; internal set; }
 
     /// <summary>Wall-clock time spent in this key, exclusive of nested keys.</summary>
@@ -56,9 +60,21 @@ public sealed class StatsCounters
 /// scope (an operation inside a layer, dealing inside an operation) pauses the outer key's clock and
 /// sends its bytes to the inner key. Used by one thread (the party's protocol thread).
 /// </summary>
+/// <remarks>
+/// <para>Bytes and frames are not counted here but by the links themselves (<see cref="ChannelStats"/>,
+/// the one traffic counter of the runtime): this object watches the party's links and, whenever the
+/// key changes, attributes what their counters moved since the last change to the key that was
+/// current. Traffic to the client roles is attributed the same way (<see cref="Measure"/>).</para>
+/// <para>Rounds are declared, not inferred from traffic: a round is one sequential communication
+/// layer of a protocol, a set of messages the parties send in parallel, each depending only on
+/// messages of earlier rounds. Every protocol step calls <see cref="Round"/> once per layer on all
+/// three parties, including a party that only sends or only receives in it, so all parties count
+/// the same rounds for every key and <see cref="ProtocolCosts"/> predicts them exactly.</para>
+/// </remarks>
 public sealed class ProtocolStats
 {
     private readonly Dictionary<StatsKey, StatsCounters> _entries = [];
+    private readonly List<Watched> _watched = [];
     private StatsKey _current;
     private StatsCounters _counters;
     private long _since;
@@ -90,19 +106,32 @@ public sealed class ProtocolStats
         return new StatsScope(this, previous);
     }
 
-    /// <summary>Counts one protocol round under the current key.</summary>
+    /// <summary>Counts one protocol round (one sequential communication layer) under the current key.</summary>
     public void Round() => _counters.Rounds++;
 
-    internal void RecordSent(int bytes)
+    /// <summary>Attributes the traffic of <paramref name="channel"/> (one of the party's links) from now on.</summary>
+    internal void Watch(IChannel channel)
     {
-        _counters.BytesSent += bytes;
-        _counters.FramesSent++;
+        Flush();
+        _watched.Add(new Watched(channel.Stats, channel.Stats.Snapshot()));
     }
 
-    internal void RecordReceived(int bytes)
+    /// <summary>
+    /// Attributes the traffic of a channel that is not one of the party's links (to a client role)
+    /// until the returned scope is disposed, to the key current then.
+    /// </summary>
+    internal MeasureScope Measure(IChannel channel)
     {
-        _counters.BytesReceived += bytes;
-        _counters.FramesReceived++;
+        ArgumentNullException.ThrowIfNull(channel);
+        return new MeasureScope(this, channel.Stats, channel.Stats.Snapshot());
+    }
+
+    internal void AddTraffic(TrafficSnapshot delta)
+    {
+        _counters.BytesSent += delta.BytesSent;
+        _counters.FramesSent += delta.FramesSent;
+        _counters.BytesReceived += delta.BytesReceived;
+        _counters.FramesReceived += delta.FramesReceived;
     }
 
     internal void Restore(StatsKey previous) => Switch(previous);
@@ -171,7 +200,16 @@ public sealed class ProtocolStats
         var now = Stopwatch.GetTimestamp();
         _counters.Elapsed += Stopwatch.GetElapsedTime(_since, now);
         _since = now;
+        for (var i = 0; i < _watched.Count; i++)
+        {
+            var (stats, last) = _watched[i];
+            var snapshot = stats.Snapshot();
+            AddTraffic(snapshot - last);
+            _watched[i] = new Watched(stats, snapshot);
+        }
     }
+
+    private readonly record struct Watched(ChannelStats Stats, TrafficSnapshot Last);
 
     private StatsCounters Get(StatsKey key)
     {
@@ -198,4 +236,21 @@ public readonly struct StatsScope : IDisposable
     }
 
     public void Dispose() => _stats?.Restore(_previous);
+}
+
+/// <summary>Adds a client channel's traffic during the scope to the current key when disposed.</summary>
+internal readonly struct MeasureScope : IDisposable
+{
+    private readonly ProtocolStats _stats;
+    private readonly ChannelStats _channel;
+    private readonly TrafficSnapshot _before;
+
+    internal MeasureScope(ProtocolStats stats, ChannelStats channel, TrafficSnapshot before)
+    {
+        _stats = stats;
+        _channel = channel;
+        _before = before;
+    }
+
+    public void Dispose() => _stats.AddTraffic(_channel.Snapshot() - _before);
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Mpc.Runtime.Crypto;
 using Mpc.Runtime.Kernels;
 
@@ -13,18 +15,31 @@ namespace Mpc.Runtime.Protocols;
 /// </summary>
 internal static class Sampling
 {
-    private const byte Reject = 0xFF;
+    // Z_67 and the exponents of Z_67^* are sampled from 16-bit draws: v is accepted below the largest
+    // multiple of the modulus (65526 = 978 * 67, 65472 = 992 * 66), so v mod m is exactly uniform, and
+    // rejections are rare (10 and 64 in 65536). floor(v / m) = (v * M) >> 22 for every accepted v.
+    private const int ZpLimit = 65526;
+    private const int ZpMultiplier = 62602;
+    private const int ExponentLimit = 65472;
+    private const int ExponentMultiplier = 63551;
+    private const int DrawValues = 1 << 14;
 
-    // Bytes below 201 = 3 * 67 map uniformly onto Z_67 by % 67; below 198 = 3 * 66 onto 1..66 by 1 + % 66.
-    // The tables have 256 entries, so indexing them by a byte needs no bounds check.
-    private static readonly byte[] ZpTable = RejectionTable(3 * Zp.P, Zp.P, 0);
-    private static readonly byte[] ZpNonZeroTable = RejectionTable(3 * (Zp.P - 1), Zp.P - 1, 1);
+    /// <summary>Uniform elements of Z_67 (rejection sampling on 16-bit draws, unbiased).</summary>
+    public static void FillZp(AesPrg prg, Span<byte> destination) => FillModulo(prg, destination, Zp.P, ZpLimit, ZpMultiplier);
 
-    /// <summary>Uniform elements of Z_67 (rejection sampling on bytes, unbiased).</summary>
-    public static void FillZp(AesPrg prg, Span<byte> destination) => FillByRejection(prg, destination, ZpTable);
+    /// <summary>Uniform exponents in [0, 66): 2^e is then uniform in Z_67^* (<see cref="Z67Kernels"/>).</summary>
+    public static void FillZpExponents(AesPrg prg, Span<byte> destination) =>
+        FillModulo(prg, destination, Z67Kernels.Order, ExponentLimit, ExponentMultiplier);
 
     /// <summary>Uniform elements of Z_67^* = {1, ..., 66}.</summary>
-    public static void FillZpNonZero(AesPrg prg, Span<byte> destination) => FillByRejection(prg, destination, ZpNonZeroTable);
+    public static void FillZpNonZero(AesPrg prg, Span<byte> destination)
+    {
+        FillZpExponents(prg, destination);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i]++;
+        }
+    }
 
     /// <summary>Uniform elements of Z_(2^64 - 1): the one 64-bit value outside the ring is redrawn.</summary>
     public static void FillOdd(AesPrg prg, Span<ulong> destination)
@@ -80,53 +95,86 @@ internal static class Sampling
     }
 
     /// <summary>
-    /// Consumes the stream in chunks sized by the number of values still missing, keeping, in order,
-    /// the bytes the table maps to a value (values are below 128, <see cref="Reject"/> is not). The
-    /// compaction is branchless: every mapped byte is written and the write position advances only
-    /// for accepted ones, so the unpredictable accept/reject decision costs no mispredictions.
+    /// The first <c>destination.Length</c> accepted values of the stream read as little-endian 16-bit
+    /// draws (v accepted when below <paramref name="limit"/>, mapped to v mod <paramref name="modulus"/>).
+    /// Draws are requested in batches of at most the number of values still missing, so how much of the
+    /// stream is consumed depends only on the stream and the length. 32 draws at a time are reduced
+    /// with AVX-512 when none of them is rejected; a batch with a rejection goes through the scalar loop.
     /// </summary>
-    private static void FillByRejection(AesPrg prg, Span<byte> destination, byte[] table)
+    private static void FillModulo(AesPrg prg, Span<byte> destination, int modulus, int limit, int multiplier)
     {
         var filled = 0;
-        var capacity = Math.Max(64, destination.Length + (destination.Length >> 2) + 16);
-        var raw = ArrayPool<byte>.Shared.Rent(capacity);
-        var accepted = ArrayPool<byte>.Shared.Rent(capacity);
+        var rented = ArrayPool<ushort>.Shared.Rent(Math.Min(DrawValues, Math.Max(destination.Length, 1)));
         try
         {
             while (filled < destination.Length)
             {
-                var missing = destination.Length - filled;
-                var draw = raw.AsSpan(0, Math.Min(capacity, missing + (missing >> 2) + 16));
-                prg.Fill(draw);
-                var kept = 0;
-                ref var map = ref table[0];
-                foreach (var b in draw)
+                var draws = rented.AsSpan(0, Math.Min(rented.Length, destination.Length - filled));
+                prg.Fill(draws);
+                var k = 0;
+                if (Avx512BW.IsSupported)
                 {
-                    var v = Unsafe.Add(ref map, b);
-                    accepted[kept] = v;
-                    kept += (v >> 7) ^ 1;
+                    var limits = Vector512.Create((ushort)(limit - 1));
+                    var m = Vector512.Create((ushort)multiplier);
+                    var mod = Vector512.Create((ushort)modulus);
+                    ref var src = ref MemoryMarshal.GetReference(draws);
+                    ref var dst = ref MemoryMarshal.GetReference(destination);
+                    if (Avx512Vbmi.IsSupported)
+                    {
+                        // 64 draws at a time; the low bytes of both halves are gathered by one vpermt2b.
+                        var evenBytes = Vector512<byte>.Indices + Vector512<byte>.Indices;
+                        for (; k + 64 <= draws.Length; k += 64)
+                        {
+                            var v0 = Vector512.LoadUnsafe(ref src, (nuint)k);
+                            var v1 = Vector512.LoadUnsafe(ref src, (nuint)k + 32);
+                            if (Vector512.GreaterThanAny(Vector512.Max(v0, v1), limits))
+                            {
+                                filled = Scalar(draws.Slice(k, 64), destination, filled, modulus, limit, multiplier);
+                                continue;
+                            }
+
+                            var r0 = v0 - (Vector512.ShiftRightLogical(Avx512BW.MultiplyHigh(v0, m), 6) * mod);
+                            var r1 = v1 - (Vector512.ShiftRightLogical(Avx512BW.MultiplyHigh(v1, m), 6) * mod);
+                            Avx512Vbmi.PermuteVar64x8x2(r0.AsByte(), evenBytes, r1.AsByte()).StoreUnsafe(ref dst, (nuint)filled);
+                            filled += 64;
+                        }
+                    }
+
+                    for (; k + 32 <= draws.Length; k += 32)
+                    {
+                        var v = Vector512.LoadUnsafe(ref src, (nuint)k);
+                        if (Vector512.GreaterThanAny(v, limits))
+                        {
+                            filled = Scalar(draws.Slice(k, 32), destination, filled, modulus, limit, multiplier);
+                            continue;
+                        }
+
+                        var q = Vector512.ShiftRightLogical(Avx512BW.MultiplyHigh(v, m), 6);
+                        Avx512BW.ConvertToVector256Byte(v - (q * mod)).StoreUnsafe(ref dst, (nuint)filled);
+                        filled += 32;
+                    }
                 }
 
-                var take = Math.Min(kept, missing);
-                accepted.AsSpan(0, take).CopyTo(destination[filled..]);
-                filled += take;
+                filled = Scalar(draws[k..], destination, filled, modulus, limit, multiplier);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(raw);
-            ArrayPool<byte>.Shared.Return(accepted);
+            ArrayPool<ushort>.Shared.Return(rented);
         }
-    }
 
-    private static byte[] RejectionTable(int acceptBelow, int modulus, int offset)
-    {
-        var table = new byte[256];
-        for (var b = 0; b < 256; b++)
+        static int Scalar(ReadOnlySpan<ushort> draws, Span<byte> destination, int filled, int modulus, int limit, int multiplier)
         {
-            table[b] = b < acceptBelow ? (byte)(offset + (b % modulus)) : Reject;
-        }
+            foreach (var v in draws)
+            {
+                if (v < limit && filled < destination.Length)
+                {
+                    // v mod m without a division: floor(v / m) = (v * M) >> 22 for every accepted v.
+                    destination[filled++] = (byte)(v - ((((uint)v * (uint)multiplier) >> 22) * (uint)modulus));
+                }
+            }
 
-        return table;
+            return filled;
+        }
     }
 }

@@ -42,10 +42,10 @@ public sealed partial class SecureNN
 
         // Round 1: open r = 2y + x (odd ring).
         Stats.Round();
-        var r = isHelper ? [] : new ulong[n];
+        var r = Scratch<ulong>(n, !isHelper);
         if (!isHelper)
         {
-            var mine = new ulong[n];
+            var mine = Scratch<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 mine[i] = OddRing.Add(OddRing.Double(y[i]), m.X[i]);
@@ -56,35 +56,36 @@ public sealed partial class SecureNN
             {
                 r[i] = OddRing.Add(mine[i], r[i]);
             }
+
+            Release(mine);
         }
 
         // Round 2: PrivateCompare(x, r, beta): the helper learns beta' = beta xor (x > r).
-        var betaPrime = isHelper ? new byte[n] : [];
-        PrivateCompareCore(n, m.XBits, r, m.Beta, m.Compare, betaPrime);
+        var betaPrime = Scratch<ulong>(BitPacking.PackedLength(n), isHelper);
+        PrivateCompareCore(n, m.XBits, [], r, m.Beta, m.Compare, betaPrime);
 
         // Round 3: shares of beta' (Z_2^64).
         Stats.Round();
-        var opened = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
-        SendMaskedBits(n, betaPrime, m.BetaPrime, opened);
-        var gamma = isHelper ? [] : new ulong[n];
-        var delta = isHelper ? [] : new ulong[n];
+        var opened = Scratch<ulong>(BitPacking.PackedLength(n), !isHelper);
+        SendMaskedPackedBits(betaPrime, m.BetaPrime, opened);
+        var gamma = Scratch<ulong>(n, !isHelper);
+        var delta = Scratch<ulong>(n, !isHelper);
         if (!isHelper)
         {
             OpenedBitsToRing(opened, m.BetaPrime.RingShares, gamma);
             var j = Role == PartyId.Server1 ? 1UL : 0UL;
             for (var i = 0; i < n; i++)
             {
-                if (m.Beta[i] != 0)
-                {
-                    gamma[i] = j - gamma[i];
-                }
-
-                delta[i] = (r[i] & 1) == 0 ? m.XLsb[i] : j - m.XLsb[i];
+                // Branchless (beta and the bits of r are uniform): flip a shared bit b to j - b.
+                var g = gamma[i];
+                gamma[i] = g + (m.Beta[i] * (j - (2 * g)));
+                var l = m.XLsb[i];
+                delta[i] = l + ((r[i] & 1) * (j - (2 * l)));
             }
         }
 
         // Round 4: theta = gamma * delta; msb = gamma xor delta = gamma + delta - 2 theta.
-        var theta = isHelper ? [] : new ulong[n];
+        var theta = Scratch<ulong>(n, !isHelper);
         MulCore(n, gamma, delta, theta, m.Triple);
         if (!isHelper)
         {
@@ -93,5 +94,7 @@ public sealed partial class SecureNN
                 msb[i] = gamma[i] + delta[i] - (2 * theta[i]);
             }
         }
+
+        Release(r, betaPrime, opened, gamma, delta, theta);
     }
 }

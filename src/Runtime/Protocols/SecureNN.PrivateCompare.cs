@@ -19,7 +19,7 @@ public sealed partial class SecureNN
     /// wraps) the answer is known to be 1 and c is a fixed vector with one zero. Server j sends the
     /// helper d = rotate(s * c^(j) + (-1)^j u), 64 bytes per value.</para>
     /// <para>Rounds: 1. Bytes: each server sends 64n (Z_67 in bytes); the helper sends nothing.</para>
-    /// <para>Security: s (uniform nonzero), u (uniform) and the rotation are common to the servers
+    /// <para>Security: s (uniform in Z_67^*, drawn as 2^e for a uniform exponent e), u (uniform) and the rotation are common to the servers
     /// (server0-server1 PRG) and unknown to the helper. u makes each server's message uniform on its
     /// own (without it the helper, who dealt the bit shares, could divide d^(0) by d^(1) and read c).
     /// The sum s * c_i is 0 where c_i is and uniform in Z_67^* elsewhere, independently per position,
@@ -43,31 +43,34 @@ public sealed partial class SecureNN
         using var op = Stats.Enter(operation: "private compare");
         if (TryAcquire("private compare", d => d.Compare(count), out var rnd))
         {
-            PrivateCompareCore(count, xBits, r, beta, rnd, result);
+            var packed = Role == PartyId.Helper ? new ulong[BitPacking.PackedLength(count)] : [];
+            PrivateCompareCore(count, xBits, [], r, beta, rnd, packed);
+            if (result.Length > 0)
+            {
+                BitPacking.Unpack(packed, result);
+            }
         }
     }
 
-    private void PrivateCompareCore(int n, ReadOnlySpan<byte> xBits, ReadOnlySpan<ulong> r, ReadOnlySpan<byte> beta, CompareRandomness rnd, Span<byte> result)
+    /// <summary>
+    /// PrivateCompare on bit shares b (64 per value) opened by <paramref name="flips"/> (the share of
+    /// bit k of value i is b or j - b as bit k of flips[i] is 0 or 1; empty flips: all 0), so that
+    /// ShareConvert needs no pass turning the helper's masked bits into Z_67 shares first. The helper
+    /// gets the results packed in <paramref name="packedResult"/>; servers pass an empty span.
+    /// </summary>
+    private void PrivateCompareCore(int n, ReadOnlySpan<byte> bitShares, ReadOnlySpan<ulong> flips, ReadOnlySpan<ulong> r, ReadOnlySpan<byte> beta, CompareRandomness rnd, Span<ulong> packedResult)
     {
         using var op = Stats.Enter(operation: "private compare");
         Stats.Round();
         if (Role == PartyId.Helper)
         {
-            var d0 = new byte[64 * n];
-            var d1 = new byte[64 * n];
+            var d0 = Context.Recycler.Rent<byte>(64 * n);
+            var d1 = Context.Recycler.Rent<byte>(64 * n);
             Context.Peer(PartyId.Server0).Receive(d0);
             Context.Peer(PartyId.Server1).Receive(d1);
-            for (var i = 0; i < n; i++)
-            {
-                byte found = 0;
-                for (var k = 64 * i; k < (64 * i) + 64; k++)
-                {
-                    found |= Zp.Add(d0[k], d1[k]) == 0 ? (byte)1 : (byte)0;
-                }
-
-                result[i] = found;
-            }
-
+            Z67Kernels.FindZeros(n, d0, d1, packedResult);
+            Context.Recycler.Return(d0);
+            Context.Recycler.Return(d1);
             return;
         }
 
@@ -76,68 +79,19 @@ public sealed partial class SecureNN
             return;
         }
 
-        var d = new byte[64 * n];
-        var j = Role == PartyId.Server1 ? (byte)1 : (byte)0;
-        for (var i = 0; i < n; i++)
-        {
-            var start = 64 * i;
-            var rot = rnd.Rotations[i];
-            var s = rnd.Multipliers.AsSpan(start, 64);
-            var u = rnd.Masks.AsSpan(start, 64);
-            var x = xBits.Slice(start, 64);
-            var output = d.AsSpan(start, 64);
-            if (beta[i] != 0 && r[i] == ulong.MaxValue)
-            {
-                // x > 2^64 - 1 never holds, so beta xor 0 = 1: shares of a vector with a single zero (at bit 0).
-                for (var k = 0; k < 64; k++)
-                {
-                    var c = j == 0 && k != 0 ? (byte)1 : (byte)0;
-                    output[(k + rot) & 63] = Mask(Zp.Mul(s[k], c), u[k], j);
-                }
-
-                continue;
-            }
-
-            var t = beta[i] == 0 ? r[i] : r[i] + 1;
-            byte higher = 0;
-            for (var k = 63; k >= 0; k--)
-            {
-                var tk = (byte)((t >> k) & 1);
-                var xk = x[k];
-                // Share of t_k - x_k + 1 (beta = 0) or x_k - t_k + 1 (beta = 1); public terms on server1 only.
-                var c = beta[i] == 0
-                    ? Zp.Sub((byte)(j * (tk + 1)), xk)
-                    : Zp.Add(xk, (byte)(j * (1 - tk)));
-                c = Zp.Add(c, higher);
-                // Share of x_k xor t_k = x_k + t_k - 2 t_k x_k: x_k if t_k = 0, else 1 - x_k.
-                higher = Zp.Add(higher, tk == 0 ? xk : Zp.Sub(j, xk));
-                output[(k + rot) & 63] = Mask(Zp.Mul(s[k], c), u[k], j);
-            }
-        }
-
+        var d = Context.Recycler.Rent<byte>(64 * n);
+        Z67Kernels.CompareMessages(n, bitShares, flips, r, beta, Role == PartyId.Server1, rnd, d);
         Context.Peer(PartyId.Helper).Send(d);
+        Context.Recycler.Return(d);
     }
-
-    private static byte Mask(byte value, byte u, byte j) => j == 0 ? Zp.Add(value, u) : Zp.Sub(value, u);
 
     /// <summary>
-    /// The helper gives the servers shares of bits it knows: it sends the packed bits b xor c to both
-    /// servers, c being mask bits dealt offline (<see cref="BitMasks"/>). One round, n/8 bytes (rounded
-    /// up to 8) to each server. Security: c is uniform and known only to the helper, so b xor c is a
-    /// one-time pad of b. Servers get the opened packed bits in <paramref name="opened"/>.
+    /// The helper gives the servers shares of bits b it knows, held packed in <paramref name="packed"/>
+    /// (overwritten with the masked bits): it sends the packed bits b xor c to both servers, c being
+    /// mask bits dealt offline (<see cref="BitMasks"/>). One round, n/8 bytes (rounded up to 8) to each
+    /// server. Security: c is uniform and known only to the helper, so b xor c is a one-time pad of b.
+    /// Servers get the opened packed bits in <paramref name="opened"/>.
     /// </summary>
-    private void SendMaskedBits(int n, ReadOnlySpan<byte> bits, BitMasks masks, Span<ulong> opened)
-    {
-        var packed = Role == PartyId.Helper ? new ulong[BitPacking.PackedLength(n)] : [];
-        if (Role == PartyId.Helper)
-        {
-            BitPacking.Pack(bits, packed);
-        }
-
-        SendMaskedPackedBits(packed, masks, opened);
-    }
-
-    /// <summary>As <see cref="SendMaskedBits"/> for bits the helper already holds packed (overwritten with the masked bits).</summary>
     private void SendMaskedPackedBits(Span<ulong> packed, BitMasks masks, Span<ulong> opened)
     {
         if (Role == PartyId.Helper)
@@ -158,7 +112,9 @@ public sealed partial class SecureNN
         var j = Role == PartyId.Server1 ? 1UL : 0UL;
         for (var i = 0; i < shares.Length; i++)
         {
-            shares[i] = ((opened[i >> 6] >> (i & 63)) & 1) == 0 ? maskShares[i] : j - maskShares[i];
+            // Branchless (the opened bits are uniform): c + m (j - 2c).
+            var m = (opened[i >> 6] >> (i & 63)) & 1;
+            shares[i] = maskShares[i] + (m * (j - (2 * maskShares[i])));
         }
     }
 
@@ -168,17 +124,8 @@ public sealed partial class SecureNN
         var j = Role == PartyId.Server1 ? 1UL : 0UL;
         for (var i = 0; i < shares.Length; i++)
         {
-            shares[i] = ((opened[i >> 6] >> (i & 63)) & 1) == 0 ? maskShares[i] : OddRing.Sub(j, maskShares[i]);
-        }
-    }
-
-    /// <summary>As <see cref="OpenedBitsToRing"/> over Z_67.</summary>
-    private void OpenedBitsToPrime(ReadOnlySpan<ulong> opened, ReadOnlySpan<byte> maskShares, Span<byte> shares)
-    {
-        var j = Role == PartyId.Server1 ? (byte)1 : (byte)0;
-        for (var i = 0; i < shares.Length; i++)
-        {
-            shares[i] = ((opened[i >> 6] >> (i & 63)) & 1) == 0 ? maskShares[i] : Zp.Sub(j, maskShares[i]);
+            var select = 0UL - ((opened[i >> 6] >> (i & 63)) & 1);
+            shares[i] = (maskShares[i] & ~select) | (OddRing.Sub(j, maskShares[i]) & select);
         }
     }
 }

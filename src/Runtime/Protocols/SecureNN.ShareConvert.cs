@@ -45,28 +45,31 @@ public sealed partial class SecureNN
 
         // Round 1: masked shares to the helper.
         Stats.Round();
-        var wraps = isHelper ? [] : new byte[n];
+        var wraps = Scratch<byte>(n, !isHelper);
         ulong[] x = [];
-        byte[] deltaValues = [];
+        ulong[] deltaBits = [];
         if (isHelper)
         {
-            var t0 = new ulong[n];
-            var t1 = new ulong[n];
+            var t0 = Scratch<ulong>(n);
+            var t1 = Scratch<ulong>(n);
             Context.Peer(PartyId.Server0).Receive(t0);
             Context.Peer(PartyId.Server1).Receive(t1);
             // x itself is the packed form of its 64 bits (bit k of value i is packed bit 64 i + k).
-            x = new ulong[n];
-            deltaValues = new byte[n];
+            x = t1;
+            deltaBits = Scratch<ulong>(BitPacking.PackedLength(n));
+            deltaBits.AsSpan().Clear();
             for (var i = 0; i < n; i++)
             {
                 var v = t0[i] + t1[i];
                 x[i] = v;
-                deltaValues[i] = v < t0[i] ? (byte)1 : (byte)0;
+                deltaBits[i >> 6] |= (v < t0[i] ? 1UL : 0UL) << (i & 63);
             }
+
+            Release(t0);
         }
         else
         {
-            var masked = new ulong[n];
+            var masked = Scratch<ulong>(n);
             for (var i = 0; i < n; i++)
             {
                 masked[i] = a[i] + m.RShare[i];
@@ -74,20 +77,19 @@ public sealed partial class SecureNN
             }
 
             Context.Peer(PartyId.Helper).Send(masked);
+            Release(masked);
         }
 
         // Round 2: the helper gives the servers shares of the bits of x (Z_67) and of delta (odd ring).
         Stats.Round();
-        var openedBits = isHelper ? [] : new ulong[n];
-        var openedDelta = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
+        var openedBits = Scratch<ulong>(n, !isHelper);
+        var openedDelta = Scratch<ulong>(BitPacking.PackedLength(n), !isHelper);
         SendMaskedPackedBits(x, m.XBits, openedBits);
-        SendMaskedBits(n, deltaValues, m.Delta, openedDelta);
-        var xBits = isHelper ? [] : new byte[64 * n];
-        var delta = isHelper ? [] : new ulong[n];
-        var thresholds = isHelper ? [] : new ulong[n];
+        SendMaskedPackedBits(deltaBits, m.Delta, openedDelta);
+        var delta = Scratch<ulong>(n, !isHelper);
+        var thresholds = Scratch<ulong>(n, !isHelper);
         if (!isHelper)
         {
-            OpenedBitsToPrime(openedBits, m.XBits.PrimeShares, xBits);
             OpenedBitsToOdd(openedDelta, m.Delta.RingShares, delta);
             for (var i = 0; i < n; i++)
             {
@@ -95,27 +97,30 @@ public sealed partial class SecureNN
             }
         }
 
-        // Round 3: PrivateCompare(x, r - 1, eta''): the helper learns eta' = eta'' xor [x >= r].
-        var etaPrime = isHelper ? new byte[n] : [];
-        PrivateCompareCore(n, xBits, thresholds, m.EtaCommon, m.Compare, etaPrime);
+        // Round 3: PrivateCompare(x, r - 1, eta''): the helper learns eta' = eta'' xor [x >= r]. The
+        // servers' Z_67 shares of the bits of x are their mask shares opened by the masked bits.
+        var etaPrime = Scratch<ulong>(BitPacking.PackedLength(n), isHelper);
+        PrivateCompareCore(n, m.XBits.PrimeShares, openedBits, thresholds, m.EtaCommon, m.Compare, etaPrime);
 
         // Round 4: shares of eta' (odd ring).
         Stats.Round();
-        var openedEta = isHelper ? [] : new ulong[BitPacking.PackedLength(n)];
-        SendMaskedBits(n, etaPrime, m.EtaPrime, openedEta);
+        var openedEta = Scratch<ulong>(BitPacking.PackedLength(n), !isHelper);
+        SendMaskedPackedBits(etaPrime, m.EtaPrime, openedEta);
+        Release(x, deltaBits, etaPrime, openedBits, openedDelta, thresholds, openedEta);
         if (isHelper)
         {
             return;
         }
 
-        var eta = new ulong[n];
+        var eta = Scratch<ulong>(n);
         OpenedBitsToOdd(openedEta, m.EtaPrime.RingShares, eta);
         var server1 = Role == PartyId.Server1;
         var j = server1 ? 1UL : 0UL;
         for (var i = 0; i < n; i++)
         {
-            // eta = eta' xor eta'': flip the shared bit when the common eta'' is 1.
-            var etaShare = m.EtaCommon[i] == 0 ? eta[i] : OddRing.Sub(j, eta[i]);
+            // eta = eta' xor eta'': flip the shared bit when the common eta'' is 1 (branchless: eta'' is uniform).
+            var flip = 0UL - m.EtaCommon[i];
+            var etaShare = (eta[i] & ~flip) | (OddRing.Sub(j, eta[i]) & flip);
             var theta = OddRing.Add(OddRing.Add(wraps[i], delta[i]), etaShare);
             if (server1)
             {
@@ -124,5 +129,8 @@ public sealed partial class SecureNN
 
             y[i] = OddRing.Sub(OddRing.Reduce(a[i]), theta);
         }
+
+        Release(eta, delta);
+        Release(wraps);
     }
 }

@@ -5,12 +5,14 @@ namespace Mpc.Runtime.Protocols;
 
 /// <summary>
 /// SecureNN (Wagh, Gupta, Chandran, PoPETs 2019): Beaver linear layers and products with helper
-/// triples, and exact comparisons (DReLU, ReLU, MaxPool) through ShareConvert, ComputeMSB and
-/// PrivateCompare over Z_67, with the random permutation TF Encrypted left out. Sigmoid uses
-/// TF Encrypted's polynomial (<see cref="Protocol.Sigmoid"/>), as TF Encrypted's SecureNN did.
+/// triples, and exact comparisons (DReLU, ReLU, MaxPool) built on PrivateCompare over Z_67, with
+/// the random permutation TF Encrypted left out: by default the masked-MSB DReLU (one
+/// PrivateCompare, <see cref="DReluMethod.MaskedMsb"/>), or the paper's ShareConvert and ComputeMSB
+/// (<see cref="DReluMethod.ShareConvert"/>). Sigmoid uses TF Encrypted's polynomial
+/// (<see cref="Protocol.Sigmoid"/>), as TF Encrypted's SecureNN did.
 /// </summary>
 /// <remarks>
-/// Departures from the paper, all documented in docs/PROTOCOLS.md: helper-known bits reach the
+/// Departures from the paper, all documented in docs/PROTOCOLS.md: the default DReLU; helper-known bits reach the
 /// servers as packed bits one-time-padded by offline-dealt mask bits instead of as 8-byte shares;
 /// every dealt share that can be derived from a pairwise PRG is; PrivateCompare's messages carry an
 /// additive mask and a uniform rotation; ShareConvert's r is drawn nonzero so that r - 1 never wraps.
@@ -18,6 +20,15 @@ namespace Mpc.Runtime.Protocols;
 public sealed partial class SecureNN : Protocol
 {
     public const string ProtocolName = "securenn";
+
+    /// <summary>
+    /// Comparisons (DReLU, ReLU, each MaxPool level) run in chunks of at most this many elements:
+    /// each chunk has its own correlated randomness (one dealing, one preprocessing record) and its
+    /// own rounds, so memory stays bounded (about 1 KB per element per party in flight, 64 MiB per
+    /// chunk) however large the layer. A layer of n elements takes ceil(n / ChunkElements) times the
+    /// rounds of one chunk; the chunks are a function of n alone, so all parties split alike.
+    /// </summary>
+    public const int ChunkElements = 1 << 16;
 
     public SecureNN(PartyContext context, ExecutionMode mode = ExecutionMode.Inline, PreprocessingBuffer? buffer = null)
         : base(context, mode, buffer)
@@ -27,49 +38,61 @@ public sealed partial class SecureNN : Protocol
     public override string Name => ProtocolName;
 
     /// <summary>
-    /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1, for x in [-2^62, 2^62): 1 - msb of
+    /// DReLU(x) = [x &gt;= 0] as Z_2^64 shares of 0 or 1. With <see cref="DReluMethod.MaskedMsb"/> (the
+    /// default) for every x in [-2^63, 2^63): 3 rounds, online 72 bytes per server and 1 bit from the
+    /// helper to each server, offline 72 bytes to server1 (<see cref="DReluMaskedMsb"/>). With
+    /// <see cref="DReluMethod.ShareConvert"/> (the paper) for x in [-2^62, 2^62): 1 - msb of
     /// ShareConvert(2x) (doubling makes the value even, so never 2^64 - 1, and keeps the sign while
-    /// |x| &lt; 2^62). Rounds: 8 (ShareConvert 4, ComputeMSB 4). Bytes per element: see
-    /// <see cref="ShareConvert"/> and <see cref="ComputeMsb"/> (online: 160 per server and 67 bits from the
-    /// helper to each server; offline: 168 to server1).
+    /// |x| &lt; 2^62); 8 rounds, online 160 per server and 67 bits from the helper to each server,
+    /// offline 168 to server1 (<see cref="ShareConvert"/>, <see cref="ComputeMsb"/>). Per chunk of
+    /// <see cref="ChunkElements"/>.
     /// </summary>
     public void DRelu(int count, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
         using var op = Stats.Enter(operation: "drelu");
-        if (TryAcquire("drelu", d => new CompositeMaterial("drelu", [d.ShareConvert(count), d.Msb(count)]), out var m))
+        for (var start = 0; start < count; start += ChunkElements)
         {
-            DReluCore(count, x, y, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
+            var n = Math.Min(ChunkElements, count - start);
+            if (TryAcquire("drelu", d => DealDRelu(d, n), out var m))
+            {
+                DReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m);
+                m.ReturnTo(Context.Recycler);
+            }
         }
     }
 
     /// <summary>
-    /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact, for x in [-2^62, 2^62);
-    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Rounds: 9. Bytes per
-    /// element: online 176 per server and 67 bits from the helper to each server; offline 176 to server1.
+    /// ReLU(x) = x * DReLU(x) (SelectShare with one Beaver product), exact on DReLU's domain;
+    /// <paramref name="fracBits"/> is not needed. y may be the same span as x. Per chunk of
+    /// <see cref="ChunkElements"/>, with the default <see cref="DReluMethod.MaskedMsb"/>: 3 rounds,
+    /// online 80 bytes per server, 1 bit from the helper to each server and 8 bytes to server1,
+    /// offline 72 to server1 (<see cref="ReluMaskedMsb"/>; the paper's method with a Beaver product:
+    /// 9 rounds, 176 and 67 bits, 176).
     /// </summary>
     public override void Relu(int count, ReadOnlySpan<ulong> x, Span<ulong> y, int fracBits)
     {
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
         using var op = Stats.Enter(operation: "relu");
-        if (!TryAcquire("relu", d => new CompositeMaterial("relu", [d.ShareConvert(count), d.Msb(count), d.Triple(count)]), out var m))
+        for (var start = 0; start < count; start += ChunkElements)
         {
-            return;
+            var n = Math.Min(ChunkElements, count - start);
+            if (TryAcquire("relu", d => DealRelu(d, n, "relu"), out var m))
+            {
+                ReluCore(n, Chunk(x, start, n), Chunk(y, start, n), m);
+                m.ReturnTo(Context.Recycler);
+            }
         }
-
-        var positive = Alloc(count);
-        DReluCore(count, x, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
-        using var select = Stats.Enter(operation: "select share");
-        MulCore(count, x, positive, y, m.Next<TripleMaterial>());
     }
 
     /// <summary>
     /// Max pooling by a pairwise tournament in each window, all windows batched per level:
-    /// max(a, b) = b + DReLU(a - b) (a - b). ceil(log2 k) levels for windows of k valid elements,
-    /// each a DReLU and a Beaver product over all pairs of the level (9 rounds per level).
-    /// Values must satisfy |a - b| &lt; 2^62. Bytes: those of <see cref="Relu"/> per compared pair.
+    /// max(a, b) = b + ReLU(a - b). ceil(log2 k) levels for windows of k valid elements,
+    /// each a ReLU over all pairs of the level (the rounds of <see cref="Relu"/>
+    /// per level and chunk of <see cref="ChunkElements"/> pairs). Values must satisfy |a - b| &lt; 2^63
+    /// (2^62 with <see cref="DReluMethod.ShareConvert"/>). Bytes: those of <see cref="Relu"/> per compared pair.
     /// </summary>
     public override void MaxPool(in PoolGeometry g, ReadOnlySpan<ulong> x, Span<ulong> y)
     {
@@ -79,11 +102,6 @@ public sealed partial class SecureNN : Protocol
         using var op = Stats.Enter(operation: "maxpool");
         var windows = PoolWindows.Get(g);
         var plan = TournamentPlan(windows);
-        if (!TryAcquire("maxpool", d => DealMaxPool(d, plan), out var m))
-        {
-            return;
-        }
-
         var stride = windows.MaxSize;
         var outputs = g.OutputLength;
         var sizes = new int[outputs];
@@ -124,11 +142,16 @@ public sealed partial class SecureNN : Protocol
                 }
             }
 
-            var positive = Alloc(pairs);
-            DReluCore(pairs, diff, positive, m.Next<ShareConvertMaterial>(), m.Next<MsbMaterial>());
-            using (Stats.Enter(operation: "select share"))
+            for (var start = 0; start < pairs; start += ChunkElements)
             {
-                MulCore(pairs, diff, positive, diff, m.Next<TripleMaterial>());
+                var n = Math.Min(ChunkElements, pairs - start);
+                if (TryAcquire("maxpool", d => DealRelu(d, n, "maxpool"), out var m))
+                {
+                    // ReLU(a - b) in place: max(a, b) = b + ReLU(a - b).
+                    var chunk = Chunk(diff.AsSpan(), start, n);
+                    ReluCore(n, chunk, chunk, m);
+                    m.ReturnTo(Context.Recycler);
+                }
             }
 
             var q = 0;
@@ -179,19 +202,31 @@ public sealed partial class SecureNN : Protocol
             return;
         }
 
-        var difference = Alloc(count);
+        var difference = Scratch<ulong>(count, HoldsShares);
         RingOps.Sub(y, x, difference);
         MulCore(count, alpha, difference, difference, triple);
         RingOps.Add(x, difference, z);
+        triple.ReturnTo(Context.Recycler);
+        Release(difference);
     }
 
-    private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, ShareConvertMaterial sc, MsbMaterial msb)
+    private void DReluCore(int n, ReadOnlySpan<ulong> x, Span<ulong> y, Material m)
     {
-        var doubled = Alloc(n);
+        if (m is MaskedMsbMaterial masked)
+        {
+            DReluMaskedMsb(n, x, y, masked);
+            return;
+        }
+
+        var parts = (CompositeMaterial)m;
+        var sc = parts.Next<ShareConvertMaterial>();
+        var msb = parts.Next<MsbMaterial>();
+        var doubled = Scratch<ulong>(n, HoldsShares);
         RingOps.ShiftLeft(x, 1, doubled);
-        var converted = Alloc(n);
+        var converted = Scratch<ulong>(n, HoldsShares);
         ShareConvertCore(n, doubled, converted, sc);
         ComputeMsbCore(n, converted, y, msb);
+        Release(doubled, converted);
         if (HoldsShares)
         {
             var j = Role == PartyId.Server1 ? 1UL : 0UL;
@@ -231,16 +266,8 @@ public sealed partial class SecureNN : Protocol
         }
     }
 
-    private static CompositeMaterial DealMaxPool(Dealer d, int[] plan)
-    {
-        var parts = new Material[3 * plan.Length];
-        for (var level = 0; level < plan.Length; level++)
-        {
-            parts[3 * level] = d.ShareConvert(plan[level]);
-            parts[(3 * level) + 1] = d.Msb(plan[level]);
-            parts[(3 * level) + 2] = d.Triple(plan[level]);
-        }
+    /// <summary>Elements [start, start + n) of a share buffer, or the empty buffer where no shares are held.</summary>
+    private Span<T> Chunk<T>(Span<T> buffer, int start, int n) => HoldsShares ? buffer.Slice(start, n) : buffer;
 
-        return new CompositeMaterial("maxpool", parts);
-    }
+    private ReadOnlySpan<T> Chunk<T>(ReadOnlySpan<T> buffer, int start, int n) => HoldsShares ? buffer.Slice(start, n) : buffer;
 }

@@ -53,7 +53,7 @@ public sealed class MeshConnectTests
             })).ToArray());
             Assert.All(results, r => Assert.Null(r.Error));
             Assert.All(results, r => Assert.True(r.Result));
-            Assert.All(mesh.Values, links => Assert.Equal(1, links.Snapshot().Rounds));
+            Assert.All(mesh.Values, links => Assert.Equal(new TrafficSnapshot(2L * links.Channels.Count, links.Channels.Count, 2L * links.Channels.Count, links.Channels.Count), links.Snapshot()));
         }
         finally
         {
@@ -112,5 +112,76 @@ public sealed class MeshConnectTests
         var dial = Assert.IsType<ChannelException>(results[1].Error);
         Assert.Equal("server0", dial.Peer);
         Assert.Contains("closed the connection during setup", dial.Message);
+    }
+
+    [Fact]
+    public void ASecondLaneIsAnIndependentLinkPerPairOfComputingParties()
+    {
+        var mesh = Mesh.ConnectLoopback(connectTimeout: TimeSpan.FromSeconds(10), lanes: 2);
+        try
+        {
+            foreach (var (role, links) in mesh)
+            {
+                Assert.Equal(2, links.LaneCount);
+                // The client has one lane only.
+                var computing = links.Channels.Keys.Where(p => p.IsComputingParty() && role.IsComputingParty()).Order();
+                Assert.Equal(computing, links.Lane(PartyLinks.OfflineLane).Keys.Order());
+                Assert.All(links.Lane(1), l => Assert.NotSame(links[l.Key], l.Value));
+            }
+
+            // Lane 1 carries its own frames in its own order: a large frame on it does not hold up lane 0.
+            var results = NetTestSupport.RunConcurrently(
+                () =>
+                {
+                    var s0 = mesh[PartyRole.Server0];
+                    s0.Lane(1)[PartyRole.Helper].Send(new byte[3 << 20]);
+                    s0[PartyRole.Helper].Send([1, 2]);
+                    var echo = new byte[2];
+                    s0[PartyRole.Helper].Receive(echo);
+                    return echo[0] == 3 && echo[1] == 4;
+                },
+                () =>
+                {
+                    var h = mesh[PartyRole.Helper];
+                    var small = new byte[2];
+                    h[PartyRole.Server0].Receive(small);
+                    h[PartyRole.Server0].Send([3, 4]);
+                    var large = new byte[3 << 20];
+                    h.Lane(1)[PartyRole.Server0].Receive(large);
+                    return small[0] == 1 && small[1] == 2;
+                });
+            Assert.All(results, r => Assert.Null(r.Error));
+            Assert.All(results, r => Assert.True(r.Result));
+            Assert.Equal(2 + (3 << 20), mesh[PartyRole.Server0].Snapshot().BytesSent);
+        }
+        finally
+        {
+            NetTestSupport.DisposeAll(mesh);
+        }
+    }
+
+    [Fact]
+    public void ADifferentNumberOfLanesIsNamed()
+    {
+        // server0 expects two lanes, server1 dials one: the listener names the missing lane.
+        var port = NetTestSupport.FreePort();
+        var credentials = CertificateAuthority.CreateInMemoryDeployment(["server0", "server1"]);
+        var results = NetTestSupport.RunConcurrently(
+            () => Mesh.Connect(PartyRole.Server0, new MeshSettings
+            {
+                Roles = [PartyRole.Server0, PartyRole.Server1],
+                Endpoints = new Dictionary<PartyRole, PartyEndpoint> { [PartyRole.Server0] = new("127.0.0.1", port) },
+                Credentials = credentials["server0"],
+                ConnectTimeout = NetTestSupport.Short,
+                Channel = new TcpChannelOptions { Timeout = NetTestSupport.Short },
+                Lanes = 2,
+            }),
+            () => Mesh.Connect(PartyRole.Server1, NetTestSupport.Settings(port, credentials["server1"])));
+        var listen = Assert.IsType<ChannelException>(results[0].Error);
+        // (Lane 0 may be named too when a loaded machine makes its handshake miss the short timeout.)
+        Assert.Contains($"server1 (lane 1) did not connect to server0 (listening on 127.0.0.1:{port}) within 1 s", listen.Message);
+        results[1].Result?.Dispose();
+        Assert.Throws<MpcInputException>(() => Mesh.CreateInMemory(lanes: 0));
+        Assert.Contains("no offline lane", Assert.Throws<InvalidOperationException>(() => Mesh.CreateInMemory()[PartyRole.Server0].Lane(1)).Message);
     }
 }

@@ -117,15 +117,17 @@ public sealed class ComparisonTests
         Assert.Equal(values.Select(y => y >> 63), got);
     }
 
-    [Fact]
-    public void DReluAndReluAreExactOnTheirWholeDomain()
+    [Theory]
+    [InlineData(DReluMethod.MaskedMsb, 63)]
+    [InlineData(DReluMethod.ShareConvert, 62)]
+    public void DReluAndReluAreExactOnTheirWholeDomain(DReluMethod method, int domainBits)
     {
-        const long Bound = 1L << 62;
-        long[] edges = [0, 1, -1, 2, -2, Bound - 1, -Bound, Bound - 2, -Bound + 1, 4096, -4096];
-        var x = TestValues.Concat(edges.Select(v => (ulong)v).ToArray(), TestValues.Signed(150, 62, 4), TestValues.Signed(50, 20, 5));
+        var bound = domainBits == 63 ? long.MaxValue : (1L << 62) - 1;
+        long[] edges = [0, 1, -1, 2, -2, bound, -bound - 1, bound - 1, -bound, 4096, -4096, 1L << 62, -(1L << 62)];
+        var x = TestValues.Concat(edges.Where(v => v <= bound && v >= -bound - 1).Select(v => (ulong)v).ToArray(), domainBits == 63 ? TestValues.Ring(150, 4) : TestValues.Signed(150, 62, 4), TestValues.Signed(50, 20, 5));
         var n = x.Length;
         var xs = Shares.Split(x);
-        var results = ThreeParties.Run(ThreeParties.SecureNN, p =>
+        var results = ThreeParties.Run(c => new SecureNN(c) { Comparison = method }, p =>
         {
             var d = p.Alloc(n);
             var r = p.Alloc(n);
@@ -137,6 +139,48 @@ public sealed class ComparisonTests
         var relu = Shares.Reveal([results[0].r, results[1].r, results[2].r]);
         Assert.Equal(x.Select(v => (long)v >= 0 ? 1UL : 0UL), drelu);
         Assert.Equal(x.Select(v => (long)v >= 0 ? v : 0UL), relu);
+    }
+
+    [Fact]
+    public void ThePapersMethodGivesTheSameMaxPool()
+    {
+        var g = new Mpc.Runtime.Kernels.PoolGeometry(2, 5, 5, 1, 3, 3, 2, 2, 1, 1, 1, 1);
+        var input = TestValues.Signed(g.InputLength, 50, 13);
+        var outputs = new[] { DReluMethod.MaskedMsb, DReluMethod.ShareConvert }.Select(method => Shares.Compute(c => new SecureNN(c) { Comparison = method }, input, (p, s) =>
+        {
+            var y = p.Alloc(g.OutputLength);
+            p.MaxPool(g, s, y);
+            return y;
+        })).ToArray();
+        Assert.Equal(outputs[0], outputs[1]);
+        var windows = PoolWindows.Get(g);
+        Assert.Equal(Enumerable.Range(0, g.OutputLength).Select(o => (ulong)windows.Window(o).ToArray().Max(i => (long)input[i])), outputs[0]);
+    }
+
+    [Fact]
+    public void ReluAndMaxPoolOverSeveralChunksAreExact()
+    {
+        var n = SecureNN.ChunkElements + 1000;
+        var x = TestValues.Signed(n, 40, 11);
+        var got = Shares.Compute(ThreeParties.SecureNN, x, (p, s) =>
+        {
+            var y = p.Alloc(n);
+            p.Relu(n, s, y, 0);
+            return y;
+        });
+        Assert.Equal(x.Select(v => (long)v >= 0 ? v : 0UL), got);
+
+        // 2x2 pooling with more compared pairs per level than a chunk holds.
+        var g = new Mpc.Runtime.Kernels.PoolGeometry(1, 2, SecureNN.ChunkElements + 64, 1, 2, 2, 2, 2, 0, 0, 0, 0);
+        var input = TestValues.Signed(g.InputLength, 50, 12);
+        var pooled = Shares.Compute(ThreeParties.SecureNN, input, (p, s) =>
+        {
+            var y = p.Alloc(g.OutputLength);
+            p.MaxPool(g, s, y);
+            return y;
+        });
+        var w = g.InW;
+        Assert.Equal(Enumerable.Range(0, g.OutputLength).Select(o => (ulong)new[] { input[2 * o], input[(2 * o) + 1], input[w + (2 * o)], input[w + (2 * o) + 1] }.Max(v => (long)v)), pooled);
     }
 
     [Fact]

@@ -11,8 +11,9 @@ public sealed class CostTests
     public static TheoryData<string, int> Operations => new()
     {
         { "conv2d", 0 }, { "mul", 50 }, { "truncate-local", 50 }, { "truncate-helper", 50 },
-        { "private-compare", 70 }, { "share-convert", 70 }, { "compute-msb", 65 }, { "drelu", 64 }, { "relu", 1 }, { "relu", 130 },
-        { "maxpool", 0 }, { "pond-relu", 40 }, { "pond-relu-local", 40 }, { "sigmoid", 40 }, { "sigmoid-prescaled", 40 },
+        { "private-compare", 70 }, { "share-convert", 70 }, { "compute-msb", 65 }, { "drelu", 64 }, { "relu", 1 }, { "relu", 130 }, { "relu", SecureNN.ChunkElements + 130 },
+        { "drelu-paper", 64 }, { "relu-paper", 130 }, { "relu-paper", SecureNN.ChunkElements + 130 }, { "maxpool-paper", 0 },
+        { "maxpool", 0 }, { "pond-relu", 40 }, { "pond-relu", SecureNN.ChunkElements + 40 }, { "pond-relu-local", 40 }, { "sigmoid", 40 }, { "sigmoid-prescaled", 40 },
     };
 
     [Theory]
@@ -32,6 +33,9 @@ public sealed class CostTests
             "compute-msb" => (ProtocolCosts.ComputeMsb(n), p => Snn(p).ComputeMsb(n, p.Alloc(n), p.Alloc(n))),
             "drelu" => (ProtocolCosts.DRelu(n), p => Snn(p).DRelu(n, p.Alloc(n), p.Alloc(n))),
             "relu" => (ProtocolCosts.Relu(n), p => p.Relu(n, p.Alloc(n), p.Alloc(n), 13)),
+            "drelu-paper" => (ProtocolCosts.DRelu(n, DReluMethod.ShareConvert), p => Snn(p).DRelu(n, p.Alloc(n), p.Alloc(n))),
+            "relu-paper" => (ProtocolCosts.Relu(n, DReluMethod.ShareConvert), p => p.Relu(n, p.Alloc(n), p.Alloc(n), 13)),
+            "maxpool-paper" => (ProtocolCosts.MaxPool(pool, DReluMethod.ShareConvert), p => p.MaxPool(pool, p.Alloc(pool.InputLength), p.Alloc(pool.OutputLength))),
             "maxpool" => (ProtocolCosts.MaxPool(pool), p => p.MaxPool(pool, p.Alloc(pool.InputLength), p.Alloc(pool.OutputLength))),
             "pond-relu" => (ProtocolCosts.Polynomial(n, PondPolynomials.Relu, 13, TruncationMethod.Helper), Pond(c => c.Relu(n, c.Alloc(n), c.Alloc(n), 13))),
             "pond-relu-local" => (ProtocolCosts.Polynomial(n, PondPolynomials.Relu, 13, TruncationMethod.Local), Pond(c => c.Relu(n, c.Alloc(n), c.Alloc(n), 13), TruncationMethod.Local)),
@@ -40,7 +44,11 @@ public sealed class CostTests
             _ => throw new ArgumentException(operation),
         };
 
-        var stats = ThreeParties.Run(c => operation.StartsWith("pond", StringComparison.Ordinal) || operation.StartsWith("sigmoid", StringComparison.Ordinal) ? new Pond(c) : new SecureNN(c), p =>
+        Protocol Make(PartyContext c) =>
+            operation.StartsWith("pond", StringComparison.Ordinal) || operation.StartsWith("sigmoid", StringComparison.Ordinal) ? new Pond(c)
+            : operation.EndsWith("-paper", StringComparison.Ordinal) ? new SecureNN(c) { Comparison = DReluMethod.ShareConvert }
+            : new SecureNN(c);
+        var stats = ThreeParties.Run(Make, p =>
         {
             run(p);
             return (Online: p.Stats.Total(Phase.Online), Offline: p.Stats.Total(Phase.Offline));
@@ -63,15 +71,27 @@ public sealed class CostTests
     {
         // Paper (Table 1): ReLU (8 log p + 24) l bits with l = 64; with Z_p in bytes (log p -> 8) that is 704 bytes.
         const double Paper = (8 * 8 + 24) * 64 / 8.0;
-        var perRelu = ProtocolCosts.Relu(1 << 16);
-        Assert.Equal(9, perRelu.Rounds);
-        Assert.Equal(176, perRelu.ServerBytes >> 16);
-        Assert.Equal(16.75, perRelu.HelperBytes / 65536.0);
-        Assert.Equal(176, perRelu.OfflineBytes >> 16);
-        Assert.Equal(544.75, perRelu.TotalBytes / 65536.0);
-        Assert.True(perRelu.TotalBytes / 65536.0 < Paper);
-        // Online alone: 368.75 bytes.
-        Assert.Equal(368.75, ((2 * perRelu.ServerBytes) + perRelu.HelperBytes) / 65536.0);
+        var chunk = SecureNN.ChunkElements;
+
+        // The paper's method as implemented: 9 rounds, 544.75 bytes (368.75 online).
+        var paper = ProtocolCosts.Relu(chunk, DReluMethod.ShareConvert);
+        Assert.Equal(9, paper.Rounds);
+        Assert.Equal((176, 16.75, 176), (paper.ServerBytes / chunk, paper.HelperBytes / (double)chunk, paper.OfflineBytes / chunk));
+        Assert.Equal(544.75, paper.TotalBytes / (double)chunk);
+        Assert.True(paper.TotalBytes / (double)chunk < Paper);
+        Assert.Equal(368.75, ((2 * paper.ServerBytes) + paper.HelperBytes) / (double)chunk);
+
+        // The default masked-MSB ReLU (the selection folded into the DReLU's rounds): 3 rounds, 240.25 bytes (168.25 online).
+        var perRelu = ProtocolCosts.Relu(chunk);
+        Assert.Equal(3, perRelu.Rounds);
+        Assert.Equal((80, 8.25, 72), (perRelu.ServerBytes / chunk, perRelu.HelperBytes / (double)chunk, perRelu.OfflineBytes / chunk));
+        Assert.Equal(240.25, perRelu.TotalBytes / (double)chunk);
+        Assert.Equal(168.25, ((2 * perRelu.ServerBytes) + perRelu.HelperBytes) / (double)chunk);
+
+        // A layer larger than a chunk: the rounds and one dealing per chunk, the same bytes per element.
+        var layer = ProtocolCosts.Relu(10L * chunk);
+        Assert.Equal((30, 10), (layer.Rounds, layer.OfflineRounds));
+        Assert.Equal(240.25, layer.TotalBytes / (10.0 * chunk));
     }
 
     private static SecureNN Snn(Protocol p) => (SecureNN)p;

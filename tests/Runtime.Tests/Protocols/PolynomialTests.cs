@@ -69,6 +69,21 @@ public sealed class PolynomialTests
     }
 
     [Fact]
+    public void ALayerOfSeveralChunksIsWithinTheBoundEverywhere()
+    {
+        const int FracBits = 13;
+        var n = SecureNN.ChunkElements + 500;
+        var random = new Random(3);
+        var inputs = Enumerable.Range(0, n).Select(_ => Math.Round(((2 * random.NextDouble()) - 1) * 14 * 8192) / 8192).ToArray();
+        var got = Run(c => new Pond(c), inputs, FracBits, (p, count, x, y, f) => p.Relu(count, x, y, f));
+        var bound = Protocol.PolynomialErrorBound(PondPolynomials.Relu, FracBits, TruncationMethod.Helper, 14);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(got[i] - PondPolynomials.Relu.Evaluate(inputs[i])) <= bound, $"element {i}");
+        }
+    }
+
+    [Fact]
     public void FracBitsBeyondTheInternalScaleAreRejected()
     {
         var messages = ThreeParties.Run(ThreeParties.Pond, p =>

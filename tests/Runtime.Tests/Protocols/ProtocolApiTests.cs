@@ -54,4 +54,34 @@ public sealed class ProtocolApiTests
         Assert.Contains("relu7", server.Summary());
         Assert.Equal(ProtocolCosts.Relu(10).OfflineBytes, stats[2].Sum(k => k is { Phase: Phase.Offline, Layer: "relu7" }).BytesSent);
     }
+
+    [Fact]
+    public void LinkTrafficIsAttributedToTheKeyCurrentWhenItMoved()
+    {
+        var (contexts, _) = InMemoryParties.Connect();
+        var server0 = contexts[0];
+        var server1 = contexts[1];
+        using (server0.Stats.Enter(layer: "a", operation: "x"))
+        {
+            server0.Peer(PartyId.Server1).Send(new byte[5]);
+            server0.Stats.Round();
+        }
+
+        server1.Peer(PartyId.Server0).Send(new byte[3]);
+        using (server0.Stats.Enter(layer: "b"))
+        {
+            server0.Peer(PartyId.Server1).Send(new byte[7]);
+            server0.Peer(PartyId.Server1).Send(new byte[1]);
+            server0.Peer(PartyId.Server1).Receive(new byte[3]);
+        }
+
+        var a = server0.Stats.Sum(k => k is { Phase: Phase.Online, Layer: "a", Operation: "x" });
+        Assert.Equal((5, 1, 0, 0, 1), (a.BytesSent, a.FramesSent, a.BytesReceived, a.FramesReceived, a.Rounds));
+        var b = server0.Stats.Sum(k => k is { Phase: Phase.Online, Layer: "b" });
+        Assert.Equal((8, 2, 3, 1, 0), (b.BytesSent, b.FramesSent, b.BytesReceived, b.FramesReceived, b.Rounds));
+
+        // The seed agreement counted under Setup: server0 deals to server1 and the helper.
+        Assert.Equal(32, server0.Stats.Total(Phase.Setup).BytesSent);
+        Assert.Equal((0, 32, 2), (contexts[2].Stats.Total(Phase.Setup).BytesSent, contexts[2].Stats.Total(Phase.Setup).BytesReceived, contexts[2].Stats.Total(Phase.Setup).FramesReceived));
+    }
 }

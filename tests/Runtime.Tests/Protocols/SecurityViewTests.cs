@@ -54,18 +54,7 @@ public sealed class SecurityViewTests
         const int N = 3_200;
         const ulong R = 0x0123_4400_0000_89AB;
         const ulong X = R | (1UL << 40);
-        var recorders = new List<RecordingChannel>();
-        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
-        {
-            if (holder != PartyId.Helper)
-            {
-                return channel;
-            }
-
-            var recorder = new RecordingChannel(channel);
-            recorders.Add(recorder);
-            return recorder;
-        });
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
         var xs = Enumerable.Repeat(X, N).ToArray();
         var (b0, b1) = Shares.SplitBits(xs);
         var rs = Enumerable.Repeat(R, N).ToArray();
@@ -116,6 +105,92 @@ public sealed class SecurityViewTests
         // The other entries are uniform over Z_67^*, and one server's message alone is uniform over Z_67.
         Assert.InRange(ChiSquare.Uniform(nonZero[1..]), 0, ChiSquare.Critical(65));
         Assert.InRange(ChiSquare.Uniform(single), 0, ChiSquare.Critical(66));
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-5L)]
+    [InlineData(long.MaxValue)]
+    public void TheHelpersViewOfTheMaskedMsbDReluIsAUniformBit(long secret)
+    {
+        // The helper receives only the PrivateCompare messages; whether they hold a zero is its output
+        // bit beta xor [r' > x'], which must be uniform whatever the input, and the zero's position too.
+        const int N = 3_200;
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
+        var xs = Shares.Split(Enumerable.Repeat((ulong)secret, N).ToArray());
+        var results = ThreeParties.RunOn(contexts, c =>
+        {
+            var p = new SecureNN(c);
+            var y = p.Alloc(N);
+            p.DRelu(N, Shares.For(p, xs), y);
+            return y;
+        });
+        Assert.All(Shares.Reveal(results), v => Assert.Equal(secret >= 0 ? 1UL : 0UL, v));
+
+        // Each link carried the pairwise seed at setup and then the PrivateCompare messages, nothing else.
+        Assert.All(recorders, r => Assert.Equal([16, 64 * N], r.Received.Select(f => f.Length)));
+        var d0 = recorders[0].Received[^1];
+        var d1 = recorders[1].Received[^1];
+        var withZero = 0;
+        var positions = new long[64];
+        for (var i = 0; i < N; i++)
+        {
+            for (var k = 0; k < 64; k++)
+            {
+                if (Zp.Add(d0[(64 * i) + k], d1[(64 * i) + k]) == 0)
+                {
+                    withZero++;
+                    positions[k]++;
+                }
+            }
+        }
+
+        // Binomial(3200, 1/2): mean 1600, standard deviation about 28.
+        Assert.InRange(withZero, 1450, 1750);
+        Assert.InRange(ChiSquare.Uniform(positions), 0, ChiSquare.Critical(63));
+    }
+
+    /// <summary>Three parties whose helper's two links (from server0, then from server1) record every frame received.</summary>
+    private static (PartyContext[] Contexts, List<RecordingChannel> Recorders) ConnectRecordingTheHelpersView()
+    {
+        var recorders = new List<RecordingChannel>();
+        var contexts = ThreeParties.ConnectWrapped((holder, peer, channel) =>
+        {
+            if (holder != PartyId.Helper)
+            {
+                return channel;
+            }
+
+            var recorder = new RecordingChannel(channel);
+            recorders.Add(recorder);
+            return recorder;
+        });
+        return (contexts, recorders);
+    }
+
+    [Fact]
+    public void TheHelpersViewOfTheMaskedReluIsUniform()
+    {
+        // Beside the PrivateCompare messages the helper receives z_j = a_j + m_j from each server: uniform whatever a is.
+        const int N = 25_600;
+        var (contexts, recorders) = ConnectRecordingTheHelpersView();
+        var xs = Shares.Split(Enumerable.Repeat(FixedPoint.Encode<ulong>(-3.5, 13), N).ToArray());
+        var results = ThreeParties.RunOn(contexts, c =>
+        {
+            var p = new SecureNN(c);
+            var y = p.Alloc(N);
+            p.Relu(N, Shares.For(p, xs), y, 13);
+            return y;
+        });
+        Assert.All(Shares.Reveal(results), v => Assert.Equal(0UL, v));
+        var critical = ChiSquare.Critical(255);
+        foreach (var recorder in recorders)
+        {
+            Assert.Equal([16, 64 * N, 8 * N], recorder.Received.Select(f => f.Length));
+            var z = new ulong[N];
+            recorder.Received[^1].CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(z.AsSpan()));
+            Assert.InRange(ChiSquare.Uniform(ChiSquare.TopByteHistogram(z)), 0, critical);
+        }
     }
 
     private static ulong[] Server1SharesFromTheInputProvider(ulong secret)

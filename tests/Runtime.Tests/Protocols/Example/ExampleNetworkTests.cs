@@ -1,3 +1,4 @@
+using Mpc.Runtime.Net;
 using Mpc.Runtime.Protocols;
 using Xunit;
 
@@ -61,6 +62,51 @@ public sealed class ExampleNetworkTests
         {
             // Bounded: never more than the capacity plus one record (the largest single operation's material).
             Assert.All(preprocessed.PeakBufferBytes, peak => Assert.InRange(peak, 1, (64 * 1024) + 600_000));
+        }
+    }
+
+    [Fact]
+    public void PreprocessingOverLoopbackTlsRunsConcurrentlyOnTheOfflineLane()
+    {
+        var inline = ExampleRun.Run(SecureNN.ProtocolName, Model, false, Inputs);
+        IReadOnlyDictionary<PartyRole, PartyLinks>? mesh = null;
+        try
+        {
+            var preprocessed = ExampleRun.Run(SecureNN.ProtocolName, Model, false, Inputs, bufferBytes: 64 * 1024, concurrent: true, connect: _ =>
+            {
+                mesh = Mesh.ConnectLoopback([PartyRole.Server0, PartyRole.Server1, PartyRole.Helper], MeshSecurity.Tls13,
+                    new TcpChannelOptions { Timeout = TimeSpan.FromSeconds(60) }, TimeSpan.FromSeconds(30), lanes: 2);
+                Assert.All(mesh.Values, links => Assert.True(links.Channels.Values.All(c => ((TcpChannel)c).IsEncrypted)));
+                return InMemoryParties.Establish(mesh);
+            });
+
+            // The same logits as inline dealing (up to the fixed-point rounding, which depends on the randomness) and as the float model.
+            AssertClose(Inputs.Select(x => Model.Forward(x, false, v => Math.Max(v, 0))), preprocessed.Logits);
+            AssertClose(inline.Logits, preprocessed.Logits);
+            for (var party = 0; party < 3; party++)
+            {
+                var online = preprocessed.Online[party];
+                var offline = preprocessed.Offline![party];
+                Assert.Equal(0, online.Total(Phase.Offline).BytesSent + online.Total(Phase.Offline).BytesReceived);
+                Assert.Equal(inline.Online[party].Total(Phase.Offline).BytesSent, offline.Total(Phase.Offline).BytesSent);
+                Assert.Equal(inline.Online[party].Total(Phase.Online).BytesSent, online.Total(Phase.Online).BytesSent);
+                Assert.Equal(inline.Online[party].Total(Phase.Online).Rounds, online.Total(Phase.Online).Rounds);
+            }
+
+            // The offline traffic went over lane 1 and the online traffic over lane 0, each its own TLS connection.
+            var helperToServer1 = mesh![PartyRole.Helper];
+            Assert.Equal(preprocessed.Offline![2].Total(Phase.Offline).BytesSent, helperToServer1.Lane(PartyLinks.OfflineLane).Values.Sum(c => c.Stats.BytesSent));
+            Assert.Equal(preprocessed.Online[2].Sum().BytesSent, helperToServer1.Channels.Values.Sum(c => c.Stats.BytesSent));
+        }
+        finally
+        {
+            if (mesh is not null)
+            {
+                foreach (var links in mesh.Values)
+                {
+                    links.Dispose();
+                }
+            }
         }
     }
 

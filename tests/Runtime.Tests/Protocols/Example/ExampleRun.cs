@@ -19,7 +19,19 @@ internal static class ExampleRun
     /// (none with <paramref name="skipOffline"/>) into a buffer of that capacity, concurrently with the
     /// online phase or, without <paramref name="concurrent"/>, entirely before it.
     /// </summary>
-    public static Result Run(string protocol, PlainExample model, bool averagePool, double[][] inputs, long? bufferBytes = null, bool concurrent = true, bool skipOffline = false)
+    /// <remarks>
+    /// <paramref name="connect"/> connects the three computing parties (default: in memory, with an
+    /// offline lane when preprocessing); e.g. a loopback TLS mesh with two lanes.
+    /// </remarks>
+    public static Result Run(
+        string protocol,
+        PlainExample model,
+        bool averagePool,
+        double[][] inputs,
+        long? bufferBytes = null,
+        bool concurrent = true,
+        bool skipOffline = false,
+        Func<bool, (PartyContext[] Online, PartyContext[]? Offline)>? connect = null)
     {
         var owner = ClientLinks("owner");
         var provider = ClientLinks("input");
@@ -38,7 +50,9 @@ internal static class ExampleRun
         }
 
         var preprocess = bufferBytes is not null;
-        var (online, offline) = InMemoryParties.Connect(withOffline: preprocess, timeout: TimeSpan.FromSeconds(60));
+        var (online, offline) = connect is null
+            ? InMemoryParties.Connect(withOffline: preprocess, timeout: TimeSpan.FromSeconds(60))
+            : connect(preprocess);
         var buffers = new PreprocessingBuffer?[3];
         var offlineStats = preprocess ? new ProtocolStats[3] : null;
         ThreeParties.RunOn(online, context =>
