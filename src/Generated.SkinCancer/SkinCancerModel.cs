@@ -83,7 +83,7 @@ public sealed class SkinCancerModel : CompiledModel
             new LayerDescription("transpose", "Transpose", [1, 64, 6, 6], 0, 0),
             new LayerDescription("output", "MatMul", [1, 2], 4608, 0),
         ],
-        Protocols: ["securenn", "pond"],
+        Protocols: ["securenn", "securenn-fast", "pond"],
         TruncationFailureProbability: -0.0);
 
     public override ModelDescription Description => Info;

@@ -115,7 +115,7 @@ public sealed class ErrorTests : IDisposable
     public void UsageErrorsNameTheVerbAndFlag()
     {
         AssertInputError(Predict("--iterations", "0"), "partyhost predict: --iterations expects an integer in [1, 100000], got '0'");
-        AssertInputError(Predict("--protocol", "aby3"), "--protocol expects one of securenn, pond, got 'aby3'");
+        AssertInputError(Predict("--protocol", "aby3"), "--protocol expects one of securenn, securenn-fast, pond, got 'aby3'");
         AssertInputError(Predict("--plaintext", "--check"), "--check compares the secure run with the plaintext one; it cannot be combined with --plaintext");
         AssertInputError(InProcess.Run(InProcess.MaxModel, "predict", "--input-file", _input), "missing required option --model");
         AssertInputError(InProcess.Run(InProcess.MaxModel, "frobnicate"), "unknown command 'frobnicate'");
@@ -148,7 +148,7 @@ public sealed class ErrorTests : IDisposable
         }
 
         var predict = InProcess.Run(InProcess.MaxModel, "predict", "--help").Out;
-        foreach (var flag in new[] { "--protocol securenn|pond", "--model PATH", "--sha256", "--input-file PATH", "--batch-size N", "--iterations N", "--plaintext", "--check", "--output-file PATH", "--quiet" })
+        foreach (var flag in new[] { "--protocol securenn|securenn-fast|pond", "--model PATH", "--sha256", "--input-file PATH", "--batch-size N", "--iterations N", "--plaintext", "--check", "--output-file PATH", "--quiet" })
         {
             Assert.Contains(flag, predict, StringComparison.Ordinal);
         }

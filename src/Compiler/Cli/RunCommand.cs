@@ -20,7 +20,7 @@ internal static class RunCommand
     {
         if (options.Plaintext == (options.Protocol is not null))
         {
-            throw new MpcInputException("run needs exactly one of --plaintext and --protocol securenn|pond");
+            throw new MpcInputException("run needs exactly one of --plaintext and --protocol securenn|securenn-fast|pond");
         }
 
         if (options.Protocol is not null)
@@ -74,9 +74,10 @@ internal static class RunCommand
     /// </summary>
     private static int RunSecurely(RunOptions options, TextWriter stdout, TextWriter stderr)
     {
-        if (options.Protocol is not ("securenn" or "pond"))
+        var protocol = options.Protocol!;
+        if (!Mpc.Runtime.Protocols.Protocol.Names.Contains(protocol))
         {
-            throw new MpcInputException($"--protocol expects securenn or pond, got '{options.Protocol}'");
+            throw new MpcInputException($"--protocol expects {string.Join(", ", Mpc.Runtime.Protocols.Protocol.Names)}, got '{protocol}'");
         }
 
         var file = options.InputFile ?? throw new MpcInputException("--input-file is required");
@@ -92,13 +93,13 @@ internal static class RunCommand
         var result = ModelCompiler.Compile(graph, Path.GetFileName(options.Model), new Compiler.CompileOptions(
             "Model", Calibration: [.. options.Calibration.Where(c => c.Length > 0)], CalibrationInputs: calibration,
             Emit: InMemoryModel.EmitOptions(options.Model)));
-        if (!result.Program.Protocols.Contains(options.Protocol))
+        if (!result.Program.Protocols.Contains(protocol))
         {
-            throw new MpcInputException($"--protocol {options.Protocol} is not available for {options.Model}: {string.Join("; ", result.Program.ProtocolNotes)}");
+            throw new MpcInputException($"--protocol {protocol} is not available for {options.Model}: {string.Join("; ", result.Program.ProtocolNotes)}");
         }
 
         var model = InMemoryModel.Build(result);
-        string[] args = ["predict", "--model", options.Model, "--input-file", file, "--protocol", options.Protocol, "--check", "--quiet",
+        string[] args = ["predict", "--model", options.Model, "--input-file", file, "--protocol", protocol, "--check", "--quiet",
             .. options.OutputFile is null ? Array.Empty<string>() : ["--output-file", options.OutputFile]];
         return InMemoryModel.RunPartyProgram(model, args, stdout, stderr);
     }

@@ -29,7 +29,7 @@ public static class ChooseProtocols
     public static Activations SecureNNActivations { get; } = Activations.Exact with { Sigmoid = x => (float)PondPolynomials.Sigmoid.Evaluate(x) };
 
     /// <summary>What <paramref name="protocol"/> computes for each activation: the plaintext reference of its results.</summary>
-    public static Activations ReferenceActivations(string protocol) => protocol == "pond" ? PondActivations : SecureNNActivations;
+    public static Activations ReferenceActivations(string protocol) => protocol == Pond.ProtocolName ? PondActivations : SecureNNActivations;
 
     public static ProtocolChoice Run(Graph graph, IReadOnlyList<Tensor>? calibration)
     {
@@ -56,7 +56,7 @@ public static class ChooseProtocols
             }
         }
 
-        return new ProtocolChoice(notes.Count == 0 ? ["securenn", "pond"] : ["securenn"], [.. notes]);
+        return new ProtocolChoice(notes.Count == 0 ? [.. Protocol.Names] : [SecureNN.ProtocolName, SecureNN.FastProtocolName], [.. notes]);
     }
 
     /// <summary>The polynomial input farthest outside (or closest to) its accurate range, in the network as Pond computes it.</summary>

@@ -16,7 +16,7 @@ internal sealed record CommandContext(string Program, CompiledModel Model, Party
 internal static class CommonOptions
 {
     public static OptionSpec Protocol(string help) =>
-        OptionSpec.Choice("protocol", help, [SecureNN.ProtocolName, Pond.ProtocolName], SecureNN.ProtocolName);
+        OptionSpec.Choice("protocol", help, [.. Mpc.Runtime.Protocols.Protocol.Names], SecureNN.ProtocolName);
 
     public static OptionSpec InputFile() =>
         OptionSpec.Text("input-file", "The images: a .npy of float32 or float64, shape (N, input shape without the batch), N a multiple of the batch size.", required: true);
@@ -118,7 +118,8 @@ internal static class CommonOptions
             throw new MpcInputException($"{config.Source}: parties.client: missing: the servers serve the client listed there");
         }
 
-        return config.ToMeshSettings(role);
+        // Two lanes per pair of computing parties: the offline (preprocessing) context has its own links.
+        return config.ToMeshSettings(role, lanes: 2);
     }
 
     /// <summary>Where downloaded models are kept: the user's local application data (or the temp folder).</summary>

@@ -21,7 +21,7 @@ internal static class PartyCommand
             OptionSpec.Choice("role", "Which party this process is.", ["server0", "server1", "helper"]) with { Required = true },
             CommonOptions.Config(),
             OptionSpec.Text("share-file", "server0 and server1: this server's share of the model, written by share-model."),
-            OptionSpec.Choice("protocol", "Serve only requests for this protocol (default: any the model supports).", [SecureNN.ProtocolName, Pond.ProtocolName]),
+            OptionSpec.Choice("protocol", "Serve only requests for this protocol (default: any the model supports).", [.. Protocol.Names]),
             CommonOptions.Quiet(),
         ],
         arguments => Run(context, arguments));

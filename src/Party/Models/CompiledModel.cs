@@ -79,7 +79,7 @@ public sealed record ModelDescription(
     public static readonly ImmutableArray<string> OutputActivations = ["softmax", "none"];
 
     /// <summary>The protocol names the runtime knows (<c>Protocol.Create</c>).</summary>
-    public static readonly ImmutableArray<string> KnownProtocols = [SecureNN.ProtocolName, Pond.ProtocolName];
+    public static readonly ImmutableArray<string> KnownProtocols = [.. Protocol.Names];
 
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 

@@ -76,11 +76,11 @@ internal static partial class ComputingParty
         ExchangeHellos(role, description, links, shares);
         options.Log?.WriteLine($"{role.ToName()}: connected to {Names(links.Channels.Keys.Order())}");
 
-        // Setup: the pairwise seeds. The offline context uses the same links, strictly before each
-        // online phase (sequential preprocessing), so its frames never interleave with online frames.
-        var protocolLinks = ProtocolLinks.From(links);
-        var context = PartyContext.Establish(id, protocolLinks);
-        var offlineContext = context.CreateOfflineContext(protocolLinks);
+        // Setup: the pairwise seeds. The offline context has its own lane of links (the mesh opens two
+        // per pair of computing parties), so offline frames never interleave with online ones and each
+        // context counts only its own traffic; preprocessing still runs before each online phase.
+        var context = PartyContext.Establish(id, ProtocolLinks.From(links));
+        var offlineContext = context.CreateOfflineContext(ProtocolLinks.Offline(links));
         var setup = Totals(context.Stats.Total(Phase.Setup), 0);
 
         var started = Stopwatch.GetTimestamp();

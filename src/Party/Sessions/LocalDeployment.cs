@@ -20,7 +20,7 @@ internal static class LocalDeployment
         CompiledModel model, (Stream Server0, Stream Server1) shares, IReadOnlyList<ulong[]> inputs, ClientOptions client, MeshSecurity security, PartyOptions server0Options)
     {
         var description = model.Description;
-        var links = Mesh.ConnectLoopback(PartyRoleExtensions.All, security);
+        var links = Mesh.ConnectLoopback(PartyRoleExtensions.All, security, lanes: 2);
         var failures = new List<(long At, PartyRole Role, Exception Error)>();
         void Fail(PartyRole role, Exception e)
         {

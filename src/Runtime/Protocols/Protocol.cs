@@ -54,13 +54,17 @@ public abstract partial class Protocol
 
     public ProtocolStats Stats => Context.Stats;
 
+    /// <summary>The names <see cref="Create"/> knows: securenn (the paper), securenn-fast (its masked-MSB comparison), pond.</summary>
+    public static IReadOnlyList<string> Names { get; } = [SecureNN.ProtocolName, SecureNN.FastProtocolName, Pond.ProtocolName];
+
     /// <summary>Creates the protocol named by <c>--protocol</c>: <c>securenn</c> or <c>pond</c>.</summary>
     public static Protocol Create(string name, PartyContext context, ExecutionMode mode = ExecutionMode.Inline, PreprocessingBuffer? buffer = null) =>
         name switch
         {
-            SecureNN.ProtocolName => new SecureNN(context, mode, buffer),
+            SecureNN.ProtocolName => new SecureNN(context, mode, buffer) { Comparison = DReluMethod.ShareConvert },
+            SecureNN.FastProtocolName => new SecureNN(context, mode, buffer) { Comparison = DReluMethod.MaskedMsb },
             Pond.ProtocolName => new Pond(context, mode, buffer),
-            _ => throw new MpcInputException($"unknown protocol '{name}' (expected {SecureNN.ProtocolName} or {Pond.ProtocolName})"),
+            _ => throw new MpcInputException($"unknown protocol '{name}' (expected {string.Join(", ", Names)})"),
         };
 
     /// <summary>The length a share buffer of <paramref name="count"/> elements has on this party.</summary>

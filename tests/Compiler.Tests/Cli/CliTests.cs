@@ -80,7 +80,7 @@ public sealed class CliTests
     [Fact]
     public void RunNeedsPlaintextAnInputAndTheRightShape()
     {
-        Assert.Equal("mpcc: run needs exactly one of --plaintext and --protocol securenn|pond\n", Mpcc.Run("run", Fixtures.MnistModel).Err);
+        Assert.Equal("mpcc: run needs exactly one of --plaintext and --protocol securenn|securenn-fast|pond\n", Mpcc.Run("run", Fixtures.MnistModel).Err);
 
         var noInput = Mpcc.Run("run", Fixtures.MnistModel, "--plaintext");
         Assert.Equal(2, noInput.Code);

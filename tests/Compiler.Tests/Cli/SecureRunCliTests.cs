@@ -40,8 +40,8 @@ public sealed class SecureRunCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--plaintext", "--protocol", "securenn" }, "run needs exactly one of --plaintext and --protocol securenn|pond")]
-    [InlineData(new[] { "--protocol", "spdz" }, "--protocol expects securenn or pond, got 'spdz'")]
+    [InlineData(new[] { "--plaintext", "--protocol", "securenn" }, "run needs exactly one of --plaintext and --protocol securenn|securenn-fast|pond")]
+    [InlineData(new[] { "--protocol", "spdz" }, "--protocol expects securenn, securenn-fast, pond, got 'spdz'")]
     public void ModeErrorsNameTheFlags(string[] flags, string message)
     {
         var result = Mpcc.Run(["run", Fixtures.MnistModel, "--input-file", Fixtures.MnistInput, .. flags]);

@@ -64,7 +64,7 @@ public sealed class EmitTests(ITestOutputHelper output)
     public void PondIsNotOfferedWithMaxPoolingAndTheReasonIsRecorded()
     {
         var result = Compile("maxpool");
-        Assert.Equal(["securenn"], result.Program.Protocols.ToArray());
+        Assert.Equal(["securenn", "securenn-fast"], result.Program.Protocols.ToArray());
         Assert.Contains(result.Program.ProtocolNotes, n => n.Contains("max pooling ('pool')", StringComparison.Ordinal));
     }
 

@@ -14,7 +14,7 @@ public sealed class ProtocolApiTests
         var (contexts, _) = InMemoryParties.Connect();
         Assert.IsType<Pond>(Protocol.Create("pond", contexts[0]));
         var e = Assert.Throws<MpcInputException>(() => Protocol.Create("aby3", contexts[0]));
-        Assert.Contains("expected securenn or pond", e.Message);
+        Assert.Contains("expected securenn, securenn-fast, pond", e.Message);
         Assert.Throws<ArgumentException>(() => new SecureNN(contexts[0], ExecutionMode.Online));
     }
 
