@@ -5,19 +5,7 @@
 # The training scripts must be run with /usr/bin/python3 (not a pyenv or venv python).
 set -euo pipefail
 
-pkgs=(python3 python3-torch python3-numpy python3-protobuf python3-pil)
-need=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
-done
-
-if [ ${#need[@]} -gt 0 ]; then
-  echo "install-training-deps: installing ${need[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
+"$(dirname "$0")/apt-install.sh" install-training-deps python3 python3-torch python3-numpy python3-protobuf python3-pil
 
 /usr/bin/python3 - <<'PY'
 import google.protobuf, numpy, PIL, torch

@@ -1,6 +1,4 @@
 using System.Reflection;
-using Mpc.Compiler.Cli.Roslyn;
-using Mpc.Compiler.Emit;
 using Mpc.Compiler.Ir;
 using Mpc.Runtime.Net;
 using Mpc.Runtime.Protocols;
@@ -14,20 +12,8 @@ namespace Mpc.Compiler.Tests.Emit;
 /// </summary>
 internal static class SecureRunner
 {
-    /// <summary>The emitted sources that form the model library (not the entry point, not the project file).</summary>
-    public static IEnumerable<InMemoryCompiler.Source> LibrarySources(IEnumerable<GeneratedFile> files) =>
-        files.Where(f => f.Path.EndsWith(".cs", StringComparison.Ordinal) && f.Path != "Program.cs")
-            .Select(f => new InMemoryCompiler.Source(f.Path, f.Text));
-
-    public static Mpc.Party.Models.CompiledModel Load(CompilationResult result)
-    {
-        var assembly = InMemoryCompiler.Compile(
-            "Generated." + result.Program.Name,
-            LibrarySources(result.Files),
-            [typeof(Protocol).Assembly, typeof(Mpc.Party.Models.CompiledModel).Assembly, typeof(System.Collections.Immutable.ImmutableArray).Assembly]);
-        var type = assembly.GetType($"Mpc.Generated.{result.Program.Name}.{result.Program.Name}Model", throwOnError: true)!;
-        return (Mpc.Party.Models.CompiledModel)Activator.CreateInstance(type)!;
-    }
+    /// <summary>The generated model class, built in memory exactly as <c>mpcc run --protocol</c> builds it.</summary>
+    public static Mpc.Party.Models.CompiledModel Load(CompilationResult result) => Mpc.Compiler.Cli.Secure.InMemoryModel.Build(result);
 
     /// <summary>One model load, then one prediction per input; returns the decoded revealed outputs.</summary>
     public static double[][] Run(Mpc.Party.Models.CompiledModel model, Graph graph, string protocol, IReadOnlyList<Tensor> inputs)
