@@ -77,6 +77,9 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=sm.DEFAULT_DATA_DIR)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--calib", type=int, default=8, help="number of training images for the statistics")
+    ap.add_argument("--images", help="preprocessed calibration images (.npy, N x 200 x 200 x 3) instead of --data: "
+                                     "models/skin_cancer/calibration.npy holds the same 8 training images "
+                                     "(make_calibration.py draws them with the same seed)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--check", action="store_true",
                     help="also run the numpy interpreter on the .pb for one test image and compare with PyTorch "
@@ -87,10 +90,14 @@ def main(argv=None) -> int:
 
     model = sm.VGG16Like(1.0)
     init_weights(model, args.seed)
-    data = sm.load_isic(args.data)
-    rng = np.random.default_rng(args.seed)
-    calib_idx = np.sort(rng.choice(data.indices("train"), args.calib, replace=False))
-    x = sm.preprocess(data.images[calib_idx])
+    if args.images:
+        x = np.load(args.images).astype(np.float32)
+        calib_idx = f"{len(x)} images of {args.images}"
+    else:
+        data = sm.load_isic(args.data)
+        rng = np.random.default_rng(args.seed)
+        calib_idx = np.sort(rng.choice(data.indices("train"), args.calib, replace=False)).tolist()
+        x = sm.preprocess(data.images[calib_idx])
     calibrate(model, x)
     stats, logits = layer_stats(model, x)
 
@@ -99,13 +106,14 @@ def main(argv=None) -> int:
     sha = export_graphdef.write_graphdef(graph, args.out)
     macs, relus = sm.count_macs(1.0)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"calibrated on training images {calib_idx.tolist()}")
+    print(f"calibrated on training images {calib_idx}")
     for i, (mu, sd, mx) in enumerate(stats):
         print(f"  conv {i + 1:2d} pre-activation (after batch norm): mean {mu:+.3f} std {sd:.3f} max|.| {mx:.2f}")
     print(f"  logits on the calibration images: max|.| {np.abs(logits).max():.3f}")
     print(f"{args.out}: {n_params} parameters, {macs / 1e9:.2f} G MACs, {relus / 1e6:.2f} M ReLUs, "
           f"{os.path.getsize(args.out) / 1e6:.1f} MB, sha256 {sha}; {time.time() - t0:.1f} s")
     if args.check:
+        data = sm.load_isic(args.data)
         i = int(data.indices("test")[0])
         x1 = sm.preprocess(data.images[i:i + 1])
         with torch.no_grad():

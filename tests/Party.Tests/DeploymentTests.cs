@@ -1,3 +1,4 @@
+using System.Globalization;
 using Mpc.Party.Tests.Support;
 using Mpc.Runtime.Net;
 using Xunit;
@@ -39,6 +40,68 @@ public sealed class DeploymentTests : IDisposable
              "server0: request 1: 2 predictions under securenn", "server0: request 2: 2 predictions under securenn", "server0: the client is done"],
             results[0].ErrorLines.Select(l => l.Contains(" loaded in ", StringComparison.Ordinal) ? l[..(l.IndexOf(" in ", StringComparison.Ordinal) + 3)] : l));
         Assert.Contains("helper: request 2: 2 predictions under securenn", results[2].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConcurrentPreprocessingComputesTheSameResultAndTheLayerReportAccountsForEveryByte()
+    {
+        var (config, model, input) = Deployment.Prepare(_folder, averagePool: false, images: 2);
+        var results = InProcess.RunTogether(InProcess.MaxModel, Timeout,
+            ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"], "--preprocessing-buffer", "1", "--layer-report", _folder["server0.tsv"], "--quiet"],
+            ["party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"], "--preprocessing-buffer", "1", "--layer-report", _folder["server1.tsv"], "--quiet"],
+            ["party", "--role", "helper", "--config", config, "--layer-report", _folder["helper.tsv"], "--quiet"],
+            ["client", "--input-file", input, "--config", config, "--preprocessing", "concurrent", "--iterations", "2", "--output-file", _folder["logits.npy"]]);
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Plaintext.AssertMatches(model, input, _folder["logits.npy"]);
+        Assert.Contains("securenn (preprocessing concurrently), servers at", results[3].Out, StringComparison.Ordinal);
+
+        var offlineTraffic = new Dictionary<string, (long Sent, long Received)>();
+        foreach (var party in new[] { "server0", "server1", "helper" })
+        {
+            var lines = File.ReadAllLines(_folder[$"{party}.tsv"]);
+            Assert.StartsWith($"# {party} layer report", lines[0], StringComparison.Ordinal);
+            Assert.Equal(Output.LayerReport.Header, lines[1]);
+            var rows = lines[2..].Select(l => l.Split('\t')).ToList();
+            Assert.All(rows, r => Assert.Equal(10, r.Length));
+            foreach (var request in new[] { "1", "2" })
+            {
+                foreach (var phase in new[] { "Offline", "Online" })
+                {
+                    var ofPhase = rows.Where(r => r[0] == request && r[1] == phase).ToList();
+                    var total = Assert.Single(ofPhase, r => r[2] == "*");
+                    var perLayer = ofPhase.Where(r => r[2] != "*" && r[3] == "*").ToList();
+                    var perOperation = ofPhase.Where(r => r[2] != "*" && r[3] != "*").ToList();
+                    foreach (var column in new[] { 7, 8, 9 })
+                    {
+                        // Every byte and round of the phase belongs to a layer, and every layer's to its operations.
+                        Assert.Equal(long.Parse(total[column], CultureInfo.InvariantCulture), perLayer.Sum(r => long.Parse(r[column], CultureInfo.InvariantCulture)));
+                        Assert.Equal(perLayer.Sum(r => long.Parse(r[column], CultureInfo.InvariantCulture)), perOperation.Sum(r => long.Parse(r[column], CultureInfo.InvariantCulture)));
+                    }
+
+                    Assert.Equal("2", total[4]);
+                    Assert.True(double.Parse(total[5], CultureInfo.InvariantCulture) > 0, string.Join(' ', total));
+                }
+
+                var offline = rows.Single(r => r[0] == request && r[1] == "Offline" && r[2] == "*");
+                offlineTraffic[party + request] = (long.Parse(offline[7], CultureInfo.InvariantCulture), long.Parse(offline[8], CultureInfo.InvariantCulture));
+                Assert.Contains(rows, r => r[0] == request && r[1] == "Process" && r[3] == "user");
+            }
+
+            // The online phase of the servers is timed per layer of the compiled model.
+            if (party == "server0")
+            {
+                var timed = rows.Where(r => r[0] == "1" && r[1] == "Online" && r[2] != "*" && r[3] == "*" && r[5] != "-").Select(r => r[2]).ToList();
+                Assert.True(timed.Count >= 4 && timed.Distinct().Count() == timed.Count, string.Join(", ", timed));
+            }
+        }
+
+        // The helper deals: what it sends offline is what the servers receive, and it receives nothing.
+        foreach (var request in new[] { "1", "2" })
+        {
+            Assert.True(offlineTraffic["helper" + request].Sent > 0);
+            Assert.Equal(0, offlineTraffic["helper" + request].Received);
+            Assert.Equal(offlineTraffic["helper" + request].Sent, offlineTraffic["server0" + request].Received + offlineTraffic["server1" + request].Received);
+        }
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class SessionProtocolTests
         Assert.Contains("2 unexpected trailing bytes", Assert.Throws<ChannelException>(() => SessionMessage.Decode([.. bytes, 0, 0], "server1")).Message, StringComparison.Ordinal);
         Assert.Contains("unknown message kind 99", Assert.Throws<ChannelException>(() => SessionMessage.Decode([SessionMessage.Version, 99], "helper")).Message, StringComparison.Ordinal);
         Assert.Equal(
-            "client speaks session protocol version 9, this program version 1: run the same program version on every party",
+            $"client speaks session protocol version 9, this program version {SessionMessage.Version}: run the same program version on every party",
             Assert.Throws<ChannelException>(() => SessionMessage.Decode([9, 3], "client")).Message);
     }
 

@@ -22,6 +22,7 @@ internal static class ClientCommand
             CommonOptions.Protocol("The secure protocol the parties run."),
             CommonOptions.BatchSize(context.Description),
             CommonOptions.Iterations(),
+            CommonOptions.Preprocessing(),
             CommonOptions.OutputFile(),
             CommonOptions.Quiet(),
         ],
@@ -33,6 +34,7 @@ internal static class ClientCommand
         CommonOptions.CheckBatchSize(arguments, model);
         var protocol = CommonOptions.CheckedProtocol(arguments, model);
         var iterations = (int)arguments.Integer("iterations");
+        var preprocessing = CommonOptions.CheckedPreprocessing(arguments);
         var outputFile = CommonOptions.CheckedOutputFile(arguments);
         var input = ModelInput.Load(arguments.RequiredText("input-file"), model);
         var inputs = CommonOptions.Encode(input, model);
@@ -43,12 +45,12 @@ internal static class ClientCommand
         IReadOnlyList<IterationResult> results;
         using (var links = Mesh.Connect(PartyRole.Client, settings))
         {
-            results = ClientSession.Run(model, links, inputs, new ClientOptions(protocol, iterations, log));
+            results = ClientSession.Run(model, links, inputs, new ClientOptions(protocol, iterations, log, preprocessing));
         }
 
         var output = context.Console.Out;
         var security = settings.Security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)";
-        ResultPrinter.Header(output, model, $"{protocol}, servers at {Endpoint(settings, PartyRole.Server0)} and {Endpoint(settings, PartyRole.Server1)} over {security}", input, iterations);
+        ResultPrinter.Header(output, model, $"{protocol}{Mode(preprocessing)}, servers at {Endpoint(settings, PartyRole.Server0)} and {Endpoint(settings, PartyRole.Server1)} over {security}", input, iterations);
         ResultPrinter.Predictions(output, model, results[^1].Logits);
         ResultPrinter.Latency(output, results);
         ResultPrinter.Traffic(output, results);
@@ -59,6 +61,9 @@ internal static class ClientCommand
 
         return 0;
     }
+
+    /// <summary>Said in the header only when the phases overlap (their times then overlap too).</summary>
+    internal static string Mode(Preprocessing preprocessing) => preprocessing == Preprocessing.Concurrent ? " (preprocessing concurrently)" : "";
 
     private static string Endpoint(MeshSettings settings, PartyRole role) =>
         settings.Endpoints.TryGetValue(role, out var endpoint) ? endpoint.ToString() : role.ToName();

@@ -1,5 +1,6 @@
 using Mpc.Party.CommandLine;
 using Mpc.Party.Models;
+using Mpc.Party.Sessions;
 using Mpc.Runtime;
 using Mpc.Runtime.Net;
 using Mpc.Runtime.Protocols;
@@ -66,10 +67,17 @@ internal static class CommonOptions
         return protocol;
     }
 
-    /// <summary>The --output-file, checked before the run so that a typo does not waste it.</summary>
-    public static string? CheckedOutputFile(ParsedArguments arguments)
+    public static OptionSpec Preprocessing() =>
+        OptionSpec.Choice("preprocessing", "ahead: each prediction's whole offline phase, then its online phase (the online latency alone); concurrent: the offline phase on its own thread and links, overlapping the online phase (end-to-end latency).", ["ahead", "concurrent"], "ahead");
+
+    /// <summary>--preprocessing as the request carries it.</summary>
+    public static Preprocessing CheckedPreprocessing(ParsedArguments arguments) =>
+        arguments.RequiredText("preprocessing") == "concurrent" ? Sessions.Preprocessing.Concurrent : Sessions.Preprocessing.Ahead;
+
+    /// <summary>An output file option (--output-file by default), checked before the run so that a typo does not waste it.</summary>
+    public static string? CheckedOutputFile(ParsedArguments arguments, string option = "output-file")
     {
-        var path = arguments.Text("output-file");
+        var path = arguments.Text(option);
         if (path is null)
         {
             return null;
@@ -78,12 +86,12 @@ internal static class CommonOptions
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is null || !Directory.Exists(folder))
         {
-            throw new MpcInputException($"--output-file {path}: the folder '{folder}' does not exist");
+            throw new MpcInputException($"--{option} {path}: the folder '{folder}' does not exist");
         }
 
         if (Directory.Exists(path))
         {
-            throw new MpcInputException($"--output-file {path}: is a folder");
+            throw new MpcInputException($"--{option} {path}: is a folder");
         }
 
         return path;

@@ -22,6 +22,8 @@ internal static class PartyCommand
             CommonOptions.Config(),
             OptionSpec.Text("share-file", "server0 and server1: this server's share of the model, written by share-model."),
             OptionSpec.Choice("protocol", "Serve only requests for this protocol (default: any the model supports).", [.. Protocol.Names]),
+            OptionSpec.Integer("preprocessing-buffer", "MiB of correlated randomness the offline phase may hold ahead of the online phase when the client asks for --preprocessing concurrent.", 1, 1 << 20, PartyOptions.DefaultPreprocessingBufferBytes >> 20),
+            OptionSpec.Text("layer-report", "When the client is done, write this party's time, CPU, bytes and rounds per request, phase, layer and operation to this file (tab-separated; docs/PARTY.md)."),
             CommonOptions.Quiet(),
         ],
         arguments => Run(context, arguments));
@@ -41,6 +43,7 @@ internal static class PartyCommand
         }
 
         var only = arguments.Text("protocol");
+        var layerReport = CommonOptions.CheckedOutputFile(arguments, "layer-report");
         if (only is not null)
         {
             CommonOptions.CheckedProtocol(arguments, context.Description);
@@ -60,6 +63,8 @@ internal static class PartyCommand
             Progress = progress,
             ProgressPrefix = role.ToName() + ": ",
             KeepAliveInterval = KeepAlive(settings.Channel.Timeout),
+            PreprocessingBufferBytes = arguments.Integer("preprocessing-buffer") << 20,
+            LayerReportPath = layerReport,
         });
         return 0;
     }

@@ -27,6 +27,7 @@ internal static class PredictCommand
             CommonOptions.InputFile(),
             CommonOptions.BatchSize(context.Description),
             CommonOptions.Iterations(),
+            CommonOptions.Preprocessing(),
             OptionSpec.Flag("plaintext", "Run only the plaintext (float32) model: no parties, no secrets."),
             OptionSpec.Flag("check", "Also run the plaintext model and print the largest logit difference."),
             CommonOptions.OutputFile(),
@@ -79,12 +80,12 @@ internal static class PredictCommand
                 context.Model,
                 (shares.Server0, shares.Server1),
                 inputs,
-                new ClientOptions(protocol!, iterations),
+                new ClientOptions(protocol!, iterations, Preprocessing: CommonOptions.CheckedPreprocessing(arguments)),
                 security,
                 new PartyOptions { Progress = progress });
             logits = results[^1].Logits;
 
-            var how = $"{protocol}, 3 parties over loopback {(security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)")}";
+            var how = $"{protocol}{ClientCommand.Mode(CommonOptions.CheckedPreprocessing(arguments))}, 3 parties over loopback {(security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)")}";
             ResultPrinter.Header(output, model, how, input, iterations);
             ResultPrinter.Predictions(output, model, logits);
             ResultPrinter.Latency(output, results);

@@ -11,7 +11,8 @@ namespace Mpc.Party.Sessions;
 /// <param name="Protocol">The protocol all three parties run.</param>
 /// <param name="Iterations">How many times the whole input file is predicted (one request each).</param>
 /// <param name="Log">One line per finished iteration; null when quiet.</param>
-internal sealed record ClientOptions(string Protocol, int Iterations, TextWriter? Log = null);
+/// <param name="Preprocessing">How the computing parties run the offline phase (the request carries it).</param>
+internal sealed record ClientOptions(string Protocol, int Iterations, TextWriter? Log = null, Preprocessing Preprocessing = Preprocessing.Ahead);
 
 /// <summary>One pass over the input file.</summary>
 /// <param name="Logits">The revealed logits of every image, in order (N x outputs per image).</param>
@@ -39,7 +40,7 @@ internal static class ClientSession
             var results = new List<IterationResult>();
             for (var iteration = 1; iteration <= options.Iterations; iteration++)
             {
-                results.Add(Iterate(model, server0, server1, inputs, options.Protocol));
+                results.Add(Iterate(model, server0, server1, inputs, options));
                 options.Log?.WriteLine($"client: iteration {iteration}/{options.Iterations} done in {results[^1].Milliseconds:F1} ms");
             }
 
@@ -60,9 +61,9 @@ internal static class ClientSession
         }
     }
 
-    private static IterationResult Iterate(ModelDescription model, SessionChannel server0, SessionChannel server1, IReadOnlyList<ulong[]> inputs, string protocol)
+    private static IterationResult Iterate(ModelDescription model, SessionChannel server0, SessionChannel server1, IReadOnlyList<ulong[]> inputs, ClientOptions options)
     {
-        var request = new RunRequest(model.Name, model.Fingerprint, model.BatchSize, protocol, inputs.Count);
+        var request = new RunRequest(model.Name, model.Fingerprint, model.BatchSize, options.Protocol, inputs.Count, options.Preprocessing);
         server0.SendMessage(request);
         server1.SendMessage(request);
         ExpectAccepted(server0);

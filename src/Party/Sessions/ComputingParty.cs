@@ -25,6 +25,19 @@ internal sealed record PartyOptions
 
     /// <summary>How often a server tells the waiting client it is still at work; below the links' timeout.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <c>party --preprocessing-buffer</c>: how far, in bytes of this party's correlated randomness,
+    /// the offline phase may run ahead of the online phase when the client asks for concurrent
+    /// preprocessing (the ahead mode holds a whole prediction's).
+    /// </summary>
+    public long PreprocessingBufferBytes { get; init; } = DefaultPreprocessingBufferBytes;
+
+    /// <summary><c>party --layer-report</c>: where to write the per-layer table when the client is done; null for none.</summary>
+    public string? LayerReportPath { get; init; }
+
+    /// <summary>256 MiB: enough to keep the helper a few layers ahead, small beside a whole prediction's material.</summary>
+    public const long DefaultPreprocessingBufferBytes = 256L << 20;
 }
 
 /// <summary>
@@ -89,18 +102,28 @@ internal static partial class ComputingParty
         var modelLoad = Totals(context.Stats.Total(Phase.ModelLoad), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         options.Log?.WriteLine($"{role.ToName()}: model '{description.Name}' loaded in {modelLoad.Milliseconds:F0} ms");
 
-        var observer = options.Progress is null ? null : new ProgressObserver(options.Progress, options.ProgressPrefix, description.Layers.Length);
+        var progress = options.Progress is null ? null : new ProgressObserver(options.Progress, options.ProgressPrefix, description.Layers.Length);
+        var layers = options.LayerReportPath is null ? null : new LayerReport(role.ToName(), context.Stats, offlineContext.Stats);
+        var run = new PredictionRun(loaded, links, context, offlineContext, client, progress, layers, options.PreprocessingBufferBytes);
         for (var number = 1; ; number++)
         {
             var request = NextRequest(role, description, links, client, options);
             if (request is null)
             {
                 options.Log?.WriteLine($"{role.ToName()}: the client is done");
+                if (layers is not null)
+                {
+                    layers.Write(options.LayerReportPath!);
+                }
+
                 return;
             }
 
-            options.Log?.WriteLine($"{role.ToName()}: request {number}: {request.Predictions} prediction{(request.Predictions == 1 ? "" : "s")} under {request.Protocol}");
-            var (offline, online) = Predict(loaded, request, links, context, offlineContext, client, observer, number);
+            var mode = request.Preprocessing == Preprocessing.Concurrent ? ", preprocessing concurrently" : "";
+            options.Log?.WriteLine($"{role.ToName()}: request {number}: {request.Predictions} prediction{(request.Predictions == 1 ? "" : "s")} under {request.Protocol}{mode}");
+            layers?.BeginRequest();
+            var (offline, online) = run.Predict(request, number);
+            layers?.EndRequest(number, request.Predictions, offline.Milliseconds, online.Milliseconds);
             var report = new PartyReport(role, request.Predictions, setup, modelLoad, offline, online);
             switch (role)
             {
@@ -118,61 +141,6 @@ internal static partial class ComputingParty
         }
     }
 
-    /// <summary>
-    /// Runs the request's predictions: for each, the offline phase (the helper deals every
-    /// operation's randomness into this party's buffer), a barrier, and then the online phase (the
-    /// input from the client, the output shares to it). Returns the traffic and time of both phases.
-    /// </summary>
-    private static (PhaseTotals Offline, PhaseTotals Online) Predict(
-        LoadedModel loaded, RunRequest request, PartyLinks links, PartyContext context, PartyContext offlineContext, SessionChannel? client, ProgressObserver? observer, int number)
-    {
-        // Sequential preprocessing holds one prediction's material at a time, so the buffer is unbounded.
-        var buffer = new PreprocessingBuffer(long.MaxValue);
-        var online = Protocol.Create(request.Protocol, context, ExecutionMode.Online, buffer);
-        var offline = Protocol.Create(request.Protocol, offlineContext, ExecutionMode.Offline, buffer);
-        var offlineBefore = offlineContext.Stats.Total(Phase.Offline);
-        var onlineBefore = context.Stats.Total(Phase.Online);
-        double offlineMs = 0, onlineMs = 0;
-        for (var k = 0; k < request.Predictions; k++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            loaded.Predict(offline, null, null);
-            Barrier(links);
-            var middle = Stopwatch.GetTimestamp();
-            observer?.Start(number, k + 1, request.Predictions);
-            loaded.Predict(online, client, client, observer);
-            offlineMs += Stopwatch.GetElapsedTime(started, middle).TotalMilliseconds;
-            onlineMs += Stopwatch.GetElapsedTime(middle).TotalMilliseconds;
-            if (buffer.Count != 0)
-            {
-                throw new InvalidOperationException($"the online phase left {buffer.Count} preprocessed records unused (the model's offline and online code differ)");
-            }
-        }
-
-        return (Delta(offlineContext.Stats.Total(Phase.Offline), offlineBefore, offlineMs), Delta(context.Stats.Total(Phase.Online), onlineBefore, onlineMs));
-    }
-
-    /// <summary>
-    /// Every computing party finished its offline phase: one byte to each computing peer, then one
-    /// from each. Without it the helper, which only sends while dealing, would start its online clock
-    /// while the servers still receive, and the offline / online split would be blurred. It is not
-    /// protocol traffic (not counted in rounds or bytes); a concurrent preprocessing mode drops it.
-    /// </summary>
-    private static void Barrier(PartyLinks links)
-    {
-        Span<byte> token = [1];
-        var peers = links.Channels.Where(c => c.Key.IsComputingParty()).Select(c => c.Value).ToList();
-        foreach (var peer in peers)
-        {
-            peer.Send(token);
-        }
-
-        foreach (var peer in peers)
-        {
-            peer.Receive(token);
-        }
-    }
-
     /// <summary>"a", "a and b", "a, b and c".</summary>
     internal static string Names(IEnumerable<PartyRole> roles)
     {
@@ -181,9 +149,6 @@ internal static partial class ComputingParty
     }
 
     private static PhaseTotals Totals(StatsCounters c, double ms) => new(c.BytesSent, c.BytesReceived, c.Rounds, ms);
-
-    private static PhaseTotals Delta(StatsCounters after, StatsCounters before, double ms) =>
-        new(after.BytesSent - before.BytesSent, after.BytesReceived - before.BytesReceived, after.Rounds - before.Rounds, ms);
 }
 
 /// <summary>The servers refused the client's request (or the helper heard so): exit code 2, no abort notice.</summary>

@@ -11,7 +11,7 @@ namespace Mpc.Party.Sessions;
 internal abstract record SessionMessage
 {
     /// <summary>The session protocol version; a peer with another version is refused clearly.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>The largest message accepted (a report of three parties is about 200 bytes).</summary>
     public const int MaxBytes = 1 << 16;
@@ -78,15 +78,36 @@ internal sealed record PartyHello(PartyRole Role, string Model, string Fingerpri
         writer.Byte((byte)Role).String(Model).String(Fingerprint).Int32(BatchSize).Bytes(ShareSetId);
 }
 
-/// <summary>The client's request to each server: run <paramref name="Predictions"/> predictions of this model under this protocol.</summary>
-internal sealed record RunRequest(string Model, string Fingerprint, int BatchSize, string Protocol, int Predictions) : SessionMessage
+/// <summary>
+/// The client's request to each server: run <paramref name="Predictions"/> predictions of this model
+/// under this protocol, preprocessing as <paramref name="Preprocessing"/> says (all three computing
+/// parties must do the same: the ahead mode has a barrier between the phases).
+/// </summary>
+internal sealed record RunRequest(string Model, string Fingerprint, int BatchSize, string Protocol, int Predictions, Preprocessing Preprocessing = Preprocessing.Ahead) : SessionMessage
 {
     private protected override MessageKind Kind => MessageKind.Request;
 
-    internal static RunRequest Read(MessageReader r) => new(r.String(), r.String(), r.Int32(), r.String(), r.Int32());
+    internal static RunRequest Read(MessageReader r)
+    {
+        var (model, fingerprint, batch, protocol, predictions) = (r.String(), r.String(), r.Int32(), r.String(), r.Int32());
+        var preprocessing = r.Byte();
+        return Enum.IsDefined((Preprocessing)preprocessing)
+            ? new(model, fingerprint, batch, protocol, predictions, (Preprocessing)preprocessing)
+            : throw r.Malformed($"unknown preprocessing mode {preprocessing}");
+    }
 
     private protected override void WriteBody(MessageWriter writer) =>
-        writer.String(Model).String(Fingerprint).Int32(BatchSize).String(Protocol).Int32(Predictions);
+        writer.String(Model).String(Fingerprint).Int32(BatchSize).String(Protocol).Int32(Predictions).Byte((byte)Preprocessing);
+}
+
+/// <summary>How the computing parties run a prediction's offline phase relative to its online phase (docs/PARTY.md).</summary>
+internal enum Preprocessing : byte
+{
+    /// <summary>The whole offline phase of a prediction, a barrier, then its online phase: the online latency alone.</summary>
+    Ahead = 0,
+
+    /// <summary>The offline phase on its own thread and links, at most the party's preprocessing buffer ahead of the online phase.</summary>
+    Concurrent = 1,
 }
 
 /// <summary>The client is finished: the parties close the session and exit.</summary>

@@ -12,9 +12,12 @@ public sealed record TcpChannelOptions
     /// <summary>
     /// Bytes a link may hold that the peer has not read yet (beyond the kernel's socket buffers)
     /// before <see cref="IChannel.Send"/> waits. Two parties may each send this much to the other
-    /// before either receives.
+    /// before either receives. 256 MiB: more than ten times the largest frame any layer of the
+    /// full-width VGG16 sends before it receives (a 200x200x64 conv input, 20 MB); also the bound on
+    /// how far the helper's dealing runs ahead of a server's preprocessing, and on the chunks a busy
+    /// link keeps for reuse.
     /// </summary>
-    public long MaxQueuedBytes { get; init; } = 1L << 30;
+    public long MaxQueuedBytes { get; init; } = 256L << 20;
 
     /// <summary>SO_SNDBUF and SO_RCVBUF in bytes; 0 leaves them to the kernel's autotuning.</summary>
     public int SocketBufferSize { get; init; }

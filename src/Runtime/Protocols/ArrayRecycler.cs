@@ -10,9 +10,16 @@ namespace Mpc.Runtime.Protocols;
 /// cleared: every caller overwrites all of an array before reading or sending any of it. The
 /// arrays hold one party's own material and never leave it; retained memory is bounded.
 /// </summary>
+/// <remarks>
+/// The bound, 2 GiB, holds every array length of a full-width VGG16 prediction under securenn
+/// (shapes repeat exactly from one prediction to the next, so from the second prediction on nearly
+/// every rent is a hit). With 256 MiB the arrays of the first layers filled the bound and every
+/// later return was dropped: each prediction then faulted about 1.1 GB of fresh pages per party,
+/// 4 s of system time on this project's VMs (docs/BENCHMARKS.md, "Page faults").
+/// </remarks>
 internal sealed class ArrayRecycler
 {
-    private const long MaxRetainedBytes = 256L << 20;
+    private const long MaxRetainedBytes = 2048L << 20;
     private const int MinLength = 1 << 12;
 
     private readonly Dictionary<(Type, int), Stack<Array>> _free = [];
