@@ -84,7 +84,8 @@ public sealed class SkinCancerModel : CompiledModel
             new LayerDescription("output", "MatMul", [1, 2], 4608, 0),
         ],
         Protocols: ["securenn", "securenn-fast", "pond"],
-        TruncationFailureProbability: -0.0);
+        TruncationFailureProbability: -0.0,
+        ProtocolNotes: []);
 
     public override ModelDescription Description => Info;
 

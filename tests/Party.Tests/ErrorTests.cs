@@ -108,8 +108,11 @@ public sealed class ErrorTests : IDisposable
         AssertInputError(Predict("--batch-size", "4"), "--batch-size 4: this binary is compiled for batch size 1");
 
     [Fact]
-    public void PondCannotRunAMaxPoolModel() =>
-        AssertInputError(Predict("--protocol", "pond"), "--protocol pond: model 'example-max' runs only under securenn");
+    public void PondCannotRunAMaxPoolModelAndSaysWhy()
+    {
+        var result = Predict("--protocol", "pond");
+        AssertInputError(result, "--protocol pond: model 'example-max' runs only under securenn; not pond: max pooling ('pool0') needs a secure comparison, which Pond does not have");
+    }
 
     [Fact]
     public void UsageErrorsNameTheVerbAndFlag()

@@ -78,7 +78,8 @@ public sealed class ExampleModel : CompiledModel
                 new LayerDescription("dense1", "MatMul", Shape(batchSize, Classes), (long)batchSize * Features * Classes, 0),
             ],
             Protocols: averagePool ? [SecureNN.ProtocolName, Pond.ProtocolName] : [SecureNN.ProtocolName],
-            TruncationFailureProbability: 0);
+            TruncationFailureProbability: 0,
+            ProtocolNotes: averagePool ? [] : ["pond: max pooling ('pool0') needs a secure comparison, which Pond does not have"]);
     }
 
     public bool AveragePool { get; }

@@ -66,7 +66,8 @@ internal static class ModelEmitter
 
         w.Line("    ],");
         w.Line($"    Protocols: [{string.Join(", ", program.Protocols.Select(Literal))}],");
-        w.Line($"    TruncationFailureProbability: {Literal(program.Plan.FailureProbability)});");
+        w.Line($"    TruncationFailureProbability: {Literal(program.Plan.FailureProbability)},");
+        w.Line($"    ProtocolNotes: [{string.Join(", ", program.ProtocolNotes.Select(Literal))}]);");
     }
 
     private static void EmitLoaded(SourceWriter w, SecureProgram program)

@@ -61,7 +61,8 @@ internal static class CommonOptions
         var protocol = arguments.RequiredText("protocol");
         if (!model.Protocols.Contains(protocol))
         {
-            throw new MpcInputException($"--protocol {protocol}: model '{model.Name}' runs only under {string.Join(", ", model.Protocols)} (pond has no secure comparison, so no max pooling)");
+            var why = model.WhyNot(protocol);
+            throw new MpcInputException($"--protocol {protocol}: model '{model.Name}' runs only under {string.Join(", ", model.Protocols)}" + (why is null ? "" : $"; not {protocol}: {why}"));
         }
 
         return protocol;

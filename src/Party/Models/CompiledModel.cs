@@ -60,6 +60,7 @@ public interface ILayerObserver
 /// <param name="Layers">The layers in execution order.</param>
 /// <param name="Protocols">The protocols this model can run under (e.g. pond cannot do max pooling).</param>
 /// <param name="TruncationFailureProbability">Upper bound on the probability that any truncation fails in one prediction.</param>
+/// <param name="ProtocolNotes">Why each protocol the runtime knows but this model does not run was ruled out, as "name: reason" (mpcc's planner wrote them).</param>
 public sealed record ModelDescription(
     string Name,
     string Fingerprint,
@@ -73,10 +74,15 @@ public sealed record ModelDescription(
     ImmutableArray<WeightTensor> Weights,
     ImmutableArray<LayerDescription> Layers,
     ImmutableArray<string> Protocols,
-    double TruncationFailureProbability)
+    double TruncationFailureProbability,
+    ImmutableArray<string> ProtocolNotes = default)
 {
     /// <summary>The output activations the output receiver knows.</summary>
     public static readonly ImmutableArray<string> OutputActivations = ["softmax", "none"];
+
+    /// <summary>Why <paramref name="protocol"/> is not among <see cref="Protocols"/>, if the compiler said.</summary>
+    public string? WhyNot(string protocol) =>
+        ProtocolNotes.IsDefaultOrEmpty ? null : ProtocolNotes.FirstOrDefault(n => n.StartsWith(protocol + ": ", StringComparison.Ordinal))?[(protocol.Length + 2)..];
 
     /// <summary>The protocol names the runtime knows (<c>Protocol.Create</c>).</summary>
     public static readonly ImmutableArray<string> KnownProtocols = [.. Protocol.Names];
