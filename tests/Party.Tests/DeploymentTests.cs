@@ -26,20 +26,20 @@ public sealed class DeploymentTests : IDisposable
             ["party", "--role", "server0", "--config", config, "--share-file", _folder["shares/server0.share"]],
             ["party", "--role", "server1", "--config", config, "--share-file", _folder["shares/server1.share"]],
             ["party", "--role", "helper", "--config", config],
-            ["client", "--input-file", input, "--config", config, "--iterations", "2", "--output-file", _folder["logits.npy"]]);
+            ["client", "--input-file", input, "--config", config, "--iterations", "2", "--preprocessing", "ahead", "--output-file", _folder["logits.npy"]]);
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
 
         Plaintext.AssertMatches(model, input, _folder["logits.npy"]);
 
         var client = results[3];
-        Assert.Contains("securenn, servers at 127.0.0.1:", client.Out, StringComparison.Ordinal);
+        Assert.Contains("securenn (preprocessing ahead), servers at 127.0.0.1:", client.Out, StringComparison.Ordinal);
         Assert.Contains("image  class  probabilities", client.Out, StringComparison.Ordinal);
         Assert.Equal(["client: iteration 1/2 done in", "client: iteration 2/2 done in"], client.ErrorLines.Select(l => l[..l.IndexOf(" in ", StringComparison.Ordinal)] + " in"));
         Assert.Equal(
             ["server0: waiting for server1, helper and client", "server0: connected to server1, helper and client", "server0: model 'example-max' loaded in",
-             "server0: request 1: 2 predictions under securenn", "server0: request 2: 2 predictions under securenn", "server0: the client is done"],
+             "server0: request 1: 2 predictions under securenn, preprocessing ahead", "server0: request 2: 2 predictions under securenn, preprocessing ahead", "server0: the client is done"],
             results[0].ErrorLines.Select(l => l.Contains(" loaded in ", StringComparison.Ordinal) ? l[..(l.IndexOf(" in ", StringComparison.Ordinal) + 3)] : l));
-        Assert.Contains("helper: request 2: 2 predictions under securenn", results[2].Error, StringComparison.Ordinal);
+        Assert.Contains("helper: request 2: 2 predictions under securenn, preprocessing ahead", results[2].Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class DeploymentTests : IDisposable
             ["client", "--input-file", input, "--config", config, "--preprocessing", "concurrent", "--iterations", "2", "--output-file", _folder["logits.npy"]]);
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
         Plaintext.AssertMatches(model, input, _folder["logits.npy"]);
-        Assert.Contains("securenn (preprocessing concurrently), servers at", results[3].Out, StringComparison.Ordinal);
+        Assert.Contains("securenn, servers at", results[3].Out, StringComparison.Ordinal);
 
         var offlineTraffic = new Dictionary<string, (long Sent, long Received)>();
         foreach (var party in new[] { "server0", "server1", "helper" })

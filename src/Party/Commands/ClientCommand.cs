@@ -62,8 +62,11 @@ internal static class ClientCommand
         return 0;
     }
 
-    /// <summary>Said in the header only when the phases overlap (their times then overlap too).</summary>
-    internal static string Mode(Preprocessing preprocessing) => preprocessing == Preprocessing.Concurrent ? " (preprocessing concurrently)" : "";
+    /// <summary>
+    /// Said in the header only for the ahead mode, whose total is the sum of the phases (in the default
+    /// concurrent mode the phases overlap and the total is the end-to-end latency).
+    /// </summary>
+    internal static string Mode(Preprocessing preprocessing) => preprocessing == Preprocessing.Ahead ? " (preprocessing ahead)" : "";
 
     private static string Endpoint(MeshSettings settings, PartyRole role) =>
         settings.Endpoints.TryGetValue(role, out var endpoint) ? endpoint.ToString() : role.ToName();

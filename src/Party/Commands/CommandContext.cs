@@ -69,7 +69,7 @@ internal static class CommonOptions
     }
 
     public static OptionSpec Preprocessing() =>
-        OptionSpec.Choice("preprocessing", "ahead: each prediction's whole offline phase, then its online phase (the online latency alone); concurrent: the offline phase on its own thread and links, overlapping the online phase (end-to-end latency).", ["ahead", "concurrent"], "ahead");
+        OptionSpec.Choice("preprocessing", "concurrent: the offline phase on its own thread and links, overlapping the online phase, at most the parties' --preprocessing-buffer ahead (end-to-end latency, bounded memory); ahead: each prediction's whole offline phase, then its online phase (the online latency alone; holds a whole prediction's correlated randomness).", ["concurrent", "ahead"], "concurrent");
 
     /// <summary>--preprocessing as the request carries it.</summary>
     public static Preprocessing CheckedPreprocessing(ParsedArguments arguments) =>

@@ -119,7 +119,7 @@ internal static partial class ComputingParty
                 return;
             }
 
-            var mode = request.Preprocessing == Preprocessing.Concurrent ? ", preprocessing concurrently" : "";
+            var mode = request.Preprocessing == Preprocessing.Ahead ? ", preprocessing ahead" : "";
             options.Log?.WriteLine($"{role.ToName()}: request {number}: {request.Predictions} prediction{(request.Predictions == 1 ? "" : "s")} under {request.Protocol}{mode}");
             layers?.BeginRequest();
             var (offline, online) = run.Predict(request, number);

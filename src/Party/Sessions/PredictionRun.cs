@@ -63,7 +63,9 @@ internal sealed class PredictionRun(
 
     private (double OfflineMs, double OnlineMs) Concurrently(RunRequest request, int number, PreprocessingBuffer buffer, Protocol online, Protocol offline)
     {
+        // The side that fails first is the cause; the other side's error only echoes it.
         Exception? failure = null;
+        var firstToFail = 0; // 0 none, 1 the offline phase, 2 the online phase
         double offlineMs = 0;
         var producer = new Thread(() =>
         {
@@ -80,8 +82,11 @@ internal sealed class PredictionRun(
             }
             catch (Exception e)
             {
-                failure = e;
-                buffer.Fail($"the offline phase stopped: {e.Message}");
+                if (Interlocked.CompareExchange(ref firstToFail, 1, 0) == 0)
+                {
+                    failure = e;
+                    buffer.Fail($"the offline phase stopped: {e.Message}");
+                }
             }
             finally
             {
@@ -101,9 +106,16 @@ internal sealed class PredictionRun(
         }
         catch (Exception e)
         {
-            // Release a producer blocked on a full buffer; if it failed first, its error is the cause.
-            buffer.Fail($"the online phase stopped: {e.Message}");
-            if (producer.Join(TimeSpan.FromSeconds(1)) && failure is not null)
+            if (Interlocked.CompareExchange(ref firstToFail, 2, 0) == 0)
+            {
+                // Release a producer blocked on a full buffer; this error is the cause.
+                buffer.Fail($"the online phase stopped: {e.Message}");
+                throw;
+            }
+
+            // The offline phase failed first (this is the echo of its error): report its cause.
+            producer.Join(TimeSpan.FromSeconds(10));
+            if (failure is not null)
             {
                 ExceptionDispatchInfo.Throw(failure);
             }
