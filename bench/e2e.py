@@ -100,6 +100,18 @@ def parse_client(out: str) -> dict:
             "probabilities": [float(p) for p in probabilities.group(2).split()] if probabilities else None}
 
 
+def read_npy_f32(path: Path) -> list[float]:
+    """The values of a float32 .npy the client wrote (C order, little-endian; standard library only)."""
+    import struct
+    data = path.read_bytes()
+    header_len = struct.unpack("<H", data[8:10])[0]
+    header = data[10:10 + header_len].decode("latin1")
+    if "'<f4'" not in header:
+        raise SystemExit(f"e2e: {path}: expected float32 little-endian, header {header.strip()}")
+    body = data[10 + header_len:]
+    return list(struct.unpack(f"<{len(body) // 4}f", body))
+
+
 def parse_layer_report(path: Path, request: int) -> list[dict]:
     """One row per layer of the request's online and offline phases (wall ms, CPU ms, bytes, rounds)."""
     rows = []
@@ -174,6 +186,7 @@ def session(args, workdir: Path, protocol: str, security: str, preprocessing: st
                 "failed": reason, "exit_codes": [*codes, client.returncode]}
 
     parsed = parse_client(client.stdout)
+    logits = read_npy_f32(folder / "logits.npy")
     measured = parsed["iterations"][args.warmup:]
     last = args.warmup + args.runs
 
@@ -187,6 +200,7 @@ def session(args, workdir: Path, protocol: str, security: str, preprocessing: st
         "first_iteration": parsed["iterations"][0],
         "offline_ms": stat("offline_ms"), "online_ms": stat("online_ms"), "total_ms": stat("total_ms"),
         "traffic": parsed["traffic"], "class": parsed["class"], "probabilities": parsed["probabilities"],
+        "logits": logits[-2:],
         "processes": {role: time_v(folder / f"{role}.time") for role in (*ROLES, "client")},
         "process_cpu_last_request": {role: process_cpu(folder / f"{role}.tsv", last) for role in ROLES},
         "layers": {role: parse_layer_report(folder / f"{role}.tsv", last) for role in ROLES},
@@ -194,10 +208,11 @@ def session(args, workdir: Path, protocol: str, security: str, preprocessing: st
 
 
 def plaintext(args) -> dict:
+    logits_path = Path(args.out) / "plaintext-logits.npy"
     ours = run_checked([args.binary, "predict", "--model", args.model, "--input-file", args.input, "--plaintext",
-                        "--iterations", str(args.warmup + args.runs)]).stdout
+                        "--iterations", str(args.warmup + args.runs), "--output-file", str(logits_path)]).stdout
     ms = [float(line.split()[1]) for line in ours.splitlines() if re.match(r"^\s+\d+\s+[\d.]+$", line)][args.warmup:]
-    result = {"ours": {"ms": ms, "median_ms": statistics.median(ms)}}
+    result = {"ours": {"ms": ms, "median_ms": statistics.median(ms), "logits": read_npy_f32(logits_path)}}
     if args.torch:
         torch = run_checked([args.python, str(Path(__file__).with_name("torch_plaintext.py")), "--images", args.calibration,
                              "--input", args.input, "--runs", str(args.runs), "--threads", "2"]).stdout
@@ -216,7 +231,7 @@ def markdown(results: dict) -> str:
     out.append(f"Model: {results['model']} ({results['model_sha256'][:16]}...), input {results['input']}; "
                f"{results['warmup']} warm-up + {results['runs']} measured iterations per session.\n")
 
-    out.append("| protocol | link | preprocessing | offline s | online s | total s (median, min-max) | first s | MB sent s0 / s1 / helper / client | rounds off / on | peak RSS MiB s0 / s1 / helper | class |")
+    out.append("| protocol | link | preprocessing | offline s | online s | total s (median, min-max) | first s | MB sent s0 / s1 / helper / client | rounds off / on | peak RSS MiB s0 / s1 / helper | max \\|logit - plaintext\\| |")
     out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in results["sessions"]:
         link = "TLS 1.3" if s["security"] == "tls" else "plain TCP (INSECURE)"
@@ -230,7 +245,7 @@ def markdown(results: dict) -> str:
         out.append(f"| {s['protocol']} | {link} | {s['preprocessing']} | {s['offline_ms']['median'] / 1e3:.2f} | "
                    f"{s['online_ms']['median'] / 1e3:.2f} | {tot['median'] / 1e3:.2f} ({tot['min'] / 1e3:.2f}-{tot['max'] / 1e3:.2f}) | "
                    f"{s['first_iteration']['total_ms'] / 1e3:.2f} | {sent} | "
-                   f"{t['server0']['offline_rounds']} / {t['server0']['online_rounds']} | {rss} | {s['class']} |")
+                   f"{t['server0']['offline_rounds']} / {t['server0']['online_rounds']} | {rss} | {s['logit_error']:.2g} |")
 
     out.append("\nCPU per process over the whole session (user + system s, from /usr/bin/time -v), and per measured prediction (last request, from the layer report):\n")
     out.append("| session | server0 | server1 | helper | last prediction user / system s: server0, server1, helper |")
@@ -319,6 +334,9 @@ def main() -> int:
     results = {"machine": machine(), "model": args.model, "model_sha256": digest, "input": args.input,
                "runs": args.runs, "warmup": args.warmup, "sessions": sessions, "plaintext": plaintext(args)}
     (work / "results.json").write_text(json.dumps(results, indent=2))
+    for s in sessions:
+        if "failed" not in s:
+            s["logit_error"] = max(abs(a - b) for a, b in zip(s["logits"], results["plaintext"]["ours"]["logits"]))
     text = markdown(results)
     (work / "results.md").write_text(text)
     print(text)

@@ -15,6 +15,7 @@ namespace Mpc.Compiler;
 /// <param name="CalibrationInputs">Further calibration inputs given as tensors (the input of <c>mpcc run</c>, tests).</param>
 /// <param name="InputBound">Without calibration: |input| &lt;= this, for sound interval bounds.</param>
 /// <param name="OutputActivation">What the output receiver applies to the revealed logits ("softmax" or "none"); default: the graph's own tail.</param>
+/// <param name="AllowInaccuratePond">Offer Pond even where its polynomials leave their accurate range (see <see cref="ChooseProtocols.Run"/>).</param>
 public sealed record CompileOptions(
     string Name,
     int? BatchSize = null,
@@ -23,7 +24,8 @@ public sealed record CompileOptions(
     double? InputBound = null,
     PlanOptions? Plan = null,
     EmitOptions? Emit = null,
-    string? OutputActivation = null);
+    string? OutputActivation = null,
+    bool AllowInaccuratePond = false);
 
 /// <summary>Every stage's result, for dumps and tests.</summary>
 public sealed record CompilationResult(Graph Graph, FixedPointPlan Plan, SecureProgram Program, ImmutableArray<GeneratedFile> Files);
@@ -49,7 +51,7 @@ public static class ModelCompiler
         var calibration = Calibration(graph, options);
         var bounds = calibration is null ? IntervalBounds(graph, options) : ActivationBounds.Calibrate(graph, calibration);
         var plan = PlanFixedPoint.Run(graph, bounds, options.Plan, sourceFile);
-        var protocols = ChooseProtocols.Run(graph, calibration);
+        var protocols = ChooseProtocols.Run(graph, calibration, options.AllowInaccuratePond);
         var program = LowerToProtocol.Run(graph, plan, protocols, options.Name, sourceFile);
         if (options.OutputActivation is { } tail)
         {

@@ -26,7 +26,10 @@ public static class CompileCommand
         stdout.WriteLine($"protocols: {string.Join(", ", result.Program.Protocols)}");
         foreach (var note in result.Program.ProtocolNotes)
         {
-            stdout.WriteLine($"  not {note}");
+            var name = note[..note.IndexOf(':', StringComparison.Ordinal)];
+            stdout.WriteLine(result.Program.Protocols.Contains(name)
+                ? $"  {name} offered anyway (--allow-inaccurate-pond), its results can be wrong:{note[(name.Length + 1)..]}"
+                : $"  not {note}");
         }
 
         return 0;
@@ -54,7 +57,8 @@ public static class CompileCommand
             InputBound: options.InputBound,
             Plan: new PlanOptions(options.ActivationFracBits, options.WeightFracBits, Truncation: truncation),
             Emit: new EmitOptions(options.PartyProject ?? new EmitOptions().PartyProject, CommandLine(options)),
-            OutputActivation: options.OutputActivation);
+            OutputActivation: options.OutputActivation,
+            AllowInaccuratePond: options.AllowInaccuratePond);
     }
 
     /// <summary>The canonical command line, recorded in every generated file so that a reviewer can regenerate it.</summary>
@@ -95,6 +99,11 @@ public static class CompileCommand
         if (o.OutputActivation is not null)
         {
             sb.Append(" --output-activation ").Append(o.OutputActivation);
+        }
+
+        if (o.AllowInaccuratePond)
+        {
+            sb.Append(" --allow-inaccurate-pond");
         }
 
         if (o.PartyProject is not null)

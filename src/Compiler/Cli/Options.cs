@@ -74,6 +74,9 @@ public sealed class CompileOptions : ModelOptions
     [Option("output-activation", HelpText = "What the output receiver applies to the revealed logits: softmax (print class probabilities) or none (default: the graph's own Softmax/ArgMax tail, if any).")]
     public string? OutputActivation { get; set; }
 
+    [Option("allow-inaccurate-pond", HelpText = "Offer pond even where its polynomial activations leave their accurate range on the calibration inputs (to measure its cost: its results can be wrong). Max pooling still rules it out.")]
+    public bool AllowInaccuratePond { get; set; }
+
     [Option("party-project", HelpText = "Path of src/Party/Party.csproj relative to --out (default: ../Party/Party.csproj).")]
     public string? PartyProject { get; set; }
 }

@@ -31,7 +31,14 @@ public static class ChooseProtocols
     /// <summary>What <paramref name="protocol"/> computes for each activation: the plaintext reference of its results.</summary>
     public static Activations ReferenceActivations(string protocol) => protocol == Pond.ProtocolName ? PondActivations : SecureNNActivations;
 
-    public static ProtocolChoice Run(Graph graph, IReadOnlyList<Tensor>? calibration)
+    /// <param name="graph">The folded graph.</param>
+    /// <param name="calibration">The calibration inputs, or null.</param>
+    /// <param name="allowInaccuratePond">
+    /// <c>mpcc compile --allow-inaccurate-pond</c>: offer Pond even when its polynomials leave their
+    /// accurate range (or cannot be checked), to measure its cost; the note stays and says so. Max
+    /// pooling still rules Pond out (it has no comparison to compute it with).
+    /// </param>
+    public static ProtocolChoice Run(Graph graph, IReadOnlyList<Tensor>? calibration, bool allowInaccuratePond = false)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var notes = new List<string>();
@@ -56,7 +63,8 @@ public static class ChooseProtocols
             }
         }
 
-        return new ProtocolChoice(notes.Count == 0 ? [.. Protocol.Names] : [SecureNN.ProtocolName, SecureNN.FastProtocolName], [.. notes]);
+        var pond = notes.Count == 0 || (allowInaccuratePond && maxPools.Count == 0);
+        return new ProtocolChoice(pond ? [.. Protocol.Names] : [SecureNN.ProtocolName, SecureNN.FastProtocolName], [.. notes]);
     }
 
     /// <summary>The polynomial input farthest outside (or closest to) its accurate range, in the network as Pond computes it.</summary>

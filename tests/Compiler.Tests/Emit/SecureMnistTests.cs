@@ -48,4 +48,20 @@ public sealed class SecureMnistTests(ITestOutputHelper output)
         var polynomial = PlaintextExecutor.Run(result.Graph, x, ChooseProtocols.PondActivations).ToArray();
         Assert.True(polynomial.Max(Math.Abs) > 1e6, "the polynomial network should diverge on this model");
     }
+
+    /// <summary>--allow-inaccurate-pond offers Pond anyway (to measure it) and keeps the note; max pooling still rules it out.</summary>
+    [Fact]
+    public void AllowInaccuratePondOffersPondButKeepsTheNoteAndMaxPoolingStillRulesItOut()
+    {
+        var graph = Compiled.Value.Graph;
+        var calibration = new[] { Tensor.Create(graph.Inputs.Single().Shape, Npy.Read(InputPath).Data) };
+        var forced = ChooseProtocols.Run(graph, calibration, allowInaccuratePond: true);
+        Assert.Equal(["securenn", "securenn-fast", "pond"], forced.Protocols.ToArray());
+        Assert.Contains("outside the accurate range [-14, 14]", Assert.Single(forced.Notes), StringComparison.Ordinal);
+        Assert.Equal(ChooseProtocols.Run(graph, calibration).Notes.ToArray(), forced.Notes.ToArray());
+
+        var maxPool = OpFamilyModels.Load("maxpool");
+        var still = ChooseProtocols.Run(maxPool, [OpFamilyModels.RandomInput(maxPool, 1)], allowInaccuratePond: true);
+        Assert.DoesNotContain("pond", still.Protocols);
+    }
 }
