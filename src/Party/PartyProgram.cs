@@ -2,6 +2,7 @@ using Mpc.Party.CommandLine;
 using Mpc.Party.Commands;
 using Mpc.Party.Models;
 using Mpc.Runtime;
+using Mpc.Runtime.Memory;
 
 namespace Mpc.Party;
 
@@ -18,7 +19,12 @@ namespace Mpc.Party;
 public static class PartyProgram
 {
     /// <summary>Runs the program with the process's console; returns the exit code.</summary>
-    public static int Run(string program, CompiledModel model, string[] args) => Run(program, model, args, PartyConsole.Standard());
+    public static int Run(string program, CompiledModel model, string[] args)
+    {
+        // The executable's own process: back the GC heap with huge pages (fewer, cheaper page faults).
+        HugePages.AdviseGcHeap();
+        return Run(program, model, args, PartyConsole.Standard());
+    }
 
     /// <summary>Runs the program with explicit output streams (tests call this in process).</summary>
     public static int Run(string program, CompiledModel model, string[] args, PartyConsole console)
