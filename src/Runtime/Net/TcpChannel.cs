@@ -102,7 +102,8 @@ public sealed class TcpChannel : IChannel
 
     /// <summary>
     /// Sends what is queued (waiting up to the timeout for the peer to take it), then closes the
-    /// link: the peer's next receive reports that this party closed it.
+    /// link gracefully (<see cref="DrainUnread"/>): the peer reads everything sent, then sees
+    /// that this party closed it.
     /// </summary>
     public void Dispose()
     {
@@ -120,16 +121,36 @@ public sealed class TcpChannel : IChannel
         _writer.Join(_timeout);
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket.Shutdown(SocketShutdown.Send);
+            DrainUnread(_socket);
         }
         catch (SocketException)
         {
             // Already reset by the peer: nothing left to close politely.
         }
+        catch (ObjectDisposedException)
+        {
+            // Closed under us: nothing left to close politely.
+        }
 
         _socket.Dispose();
         _stream.Dispose();
         _broken ??= new ChannelException(PeerName, $"the link to {PeerName} is closed");
+    }
+
+    /// <summary>
+    /// A graceful close: after our FIN (shutdown of the send side), reads and discards whatever the
+    /// peer has already sent that nobody read. Closing a socket with unread received bytes makes the
+    /// kernel send a reset instead of a FIN, and a reset can destroy what we sent last (an abort
+    /// notice, a refusal) before the peer reads it: the peer would then report "connection reset"
+    /// instead of our reason. Bytes that arrive later still reset; this does not wait for them.
+    /// </summary>
+    private static void DrainUnread(Socket socket)
+    {
+        var buffer = new byte[16 << 10];
+        while (socket.Available > 0 && socket.Receive(buffer) > 0)
+        {
+        }
     }
 
     internal static void ApplyTimeouts(Socket socket, TimeSpan timeout)
