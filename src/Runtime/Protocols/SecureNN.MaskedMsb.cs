@@ -65,7 +65,34 @@ public sealed partial class SecureNN
     /// </remarks>
     private void ReluMaskedMsb(int n, ReadOnlySpan<ulong> a, Span<ulong> y, MaskedReluMaterial m) => MaskedMsbCore(n, a, y, m.Msb, m);
 
-    private void MaskedMsbCore(int n, ReadOnlySpan<ulong> a, Span<ulong> y, MaskedMsbMaterial m, MaskedReluMaterial? relu)
+    private void MaskedMsbCore(int n, ReadOnlySpan<ulong> a, Span<ulong> y, MaskedMsbMaterial m, MaskedReluMaterial? relu) =>
+        MaskedMsbFinish(MaskedMsbBegin(n, a, m, relu), a, y);
+
+    /// <summary>One chunk between the two halves of <see cref="MaskedMsbCore"/>.</summary>
+    private sealed class MaskedMsbChunk(int n, MaskedMsbMaterial m, MaskedReluMaterial? relu, ulong[] x, ulong[] low, ulong[] z)
+    {
+        public int N { get; } = n;
+
+        public MaskedMsbMaterial M { get; } = m;
+
+        public MaskedReluMaterial? Relu { get; } = relu;
+
+        public ulong[] X { get; } = x;
+
+        public ulong[] Low { get; } = low;
+
+        public ulong[] Z { get; } = z;
+    }
+
+    /// <summary>
+    /// The first half of a chunk, everything the servers send before they wait for the helper:
+    /// round 1 (the servers open x = a + r) and the servers' part of round 2 (PrivateCompare's
+    /// messages and, for ReLU, z_j to the helper). The helper does nothing here. Splitting the chunk
+    /// lets <see cref="PipelinedMaskedRelu"/> send chunk k+1's messages before chunk k's answer is
+    /// awaited; every party runs the halves in the same order, so every link carries the same frames
+    /// in the same order as without the split.
+    /// </summary>
+    private MaskedMsbChunk MaskedMsbBegin(int n, ReadOnlySpan<ulong> a, MaskedMsbMaterial m, MaskedReluMaterial? relu)
     {
         const ulong Low63 = (1UL << 63) - 1;
         var isHelper = Role == PartyId.Helper;
@@ -90,22 +117,13 @@ public sealed partial class SecureNN
             }
         }
 
-        // Round 2: PrivateCompare(r', x', beta): the helper learns beta' = beta xor [r' > x'].
-        // For ReLU the servers also send the helper z_j = a_j + m_j.
-        var result = Scratch<ulong>(BitPacking.PackedLength(n), isHelper);
-        PrivateCompareCore(n, m.RBits, [], low, m.Beta, m.Compare, result);
+        // Round 2, the servers' part: PrivateCompare(r', x', beta) (the helper learns
+        // beta' = beta xor [r' > x']); for ReLU the servers also send the helper z_j = a_j + m_j.
         var z = relu is null ? [] : Scratch<ulong>(n);
-        if (relu is not null)
+        if (!isHelper)
         {
-            if (isHelper)
-            {
-                var z1 = Scratch<ulong>(n);
-                Context.Peer(PartyId.Server0).Receive(z);
-                Context.Peer(PartyId.Server1).Receive(z1);
-                RingOps.Add<ulong>(z, z1, z);
-                Release(z1);
-            }
-            else
+            PrivateCompareCore(n, m.RBits, [], low, m.Beta, m.Compare, []);
+            if (relu is not null)
             {
                 var mask = server1 ? relu.MaskB : relu.MaskA;
                 for (var i = 0; i < n; i++)
@@ -114,6 +132,31 @@ public sealed partial class SecureNN
                 }
 
                 Context.Peer(PartyId.Helper).Send(z);
+            }
+        }
+
+        return new MaskedMsbChunk(n, m, relu, x, low, z);
+    }
+
+    /// <summary>The second half of a chunk: the helper's part of round 2, round 3 and the servers' output shares.</summary>
+    private void MaskedMsbFinish(MaskedMsbChunk c, ReadOnlySpan<ulong> a, Span<ulong> y)
+    {
+        var (n, m, relu, x, low, z) = (c.N, c.M, c.Relu, c.X, c.Low, c.Z);
+        var isHelper = Role == PartyId.Helper;
+        var server1 = Role == PartyId.Server1;
+
+        // Round 2, the helper's part.
+        var result = Scratch<ulong>(BitPacking.PackedLength(n), isHelper);
+        if (isHelper)
+        {
+            PrivateCompareCore(n, m.RBits, [], low, m.Beta, m.Compare, result);
+            if (relu is not null)
+            {
+                var z1 = Scratch<ulong>(n);
+                Context.Peer(PartyId.Server0).Receive(z);
+                Context.Peer(PartyId.Server1).Receive(z1);
+                RingOps.Add<ulong>(z, z1, z);
+                Release(z1);
             }
         }
 
@@ -176,6 +219,39 @@ public sealed partial class SecureNN
         }
 
         Release(x, low, result, opened, z, bShares);
+    }
+
+    /// <summary>
+    /// ReLU over a layer with the masked-MSB method, two chunks in flight: chunk k+1's first half
+    /// (<see cref="MaskedMsbBegin"/>) runs before chunk k's second half, so the servers compute and
+    /// send while the helper answers instead of waiting for it. Same rounds, bytes and material
+    /// order as one chunk after the other (the offline instance deals chunk by chunk in the same order).
+    /// </summary>
+    private void PipelinedMaskedRelu(int count, ReadOnlySpan<ulong> x, Span<ulong> y)
+    {
+        MaskedMsbChunk? pending = null;
+        var pendingStart = 0;
+        for (var start = 0; start < count || pending is not null; start += ChunkElements)
+        {
+            MaskedMsbChunk? next = null;
+            if (start < count)
+            {
+                var n = Math.Min(ChunkElements, count - start);
+                if (TryAcquire("relu", d => DealRelu(d, n, "relu"), out var m))
+                {
+                    var masked = (MaskedReluMaterial)m;
+                    next = MaskedMsbBegin(n, Chunk(x, start, n), masked.Msb, masked);
+                }
+            }
+
+            if (pending is not null)
+            {
+                MaskedMsbFinish(pending, Chunk(x, pendingStart, pending.N), Chunk(y, pendingStart, pending.N));
+                pending.Relu!.ReturnTo(Context.Recycler);
+            }
+
+            (pending, pendingStart) = (next, start);
+        }
     }
 
     /// <summary>ReLU's material for <see cref="Comparison"/>: the fused masked ReLU, or the paper's DReLU and a Beaver triple.</summary>

@@ -84,6 +84,12 @@ public sealed partial class SecureNN : Protocol
         Check(count, x, nameof(x));
         Check(count, y, nameof(y));
         using var op = Stats.Enter(operation: "relu");
+        if (Comparison == DReluMethod.MaskedMsb)
+        {
+            PipelinedMaskedRelu(count, x, y);
+            return;
+        }
+
         for (var start = 0; start < count; start += ChunkElements)
         {
             var n = Math.Min(ChunkElements, count - start);

@@ -157,6 +157,58 @@ public sealed class ComparisonTests
         Assert.Equal(Enumerable.Range(0, g.OutputLength).Select(o => (ulong)windows.Window(o).ToArray().Max(i => (long)input[i])), outputs[0]);
     }
 
+    /// <summary>
+    /// The pipelined ReLU (two chunks in flight) in place over three chunks, with its material dealt
+    /// by each party's offline instance on a thread of its own into a small buffer (the party
+    /// program's concurrent mode): exact, and the same traffic as the cost model.
+    /// </summary>
+    [Theory]
+    [InlineData(DReluMethod.MaskedMsb)]
+    [InlineData(DReluMethod.ShareConvert)]
+    public void ReluInPlaceOverThreeChunksWithConcurrentPreprocessingIsExact(DReluMethod method)
+    {
+        var n = (2 * SecureNN.ChunkElements) + 333;
+        var x = TestValues.Signed(n, 40, 21);
+        var shares = Shares.Split(x);
+        var (online, offline) = InMemoryParties.Connect(withOffline: true, timeout: TimeSpan.FromSeconds(60));
+        var results = ThreeParties.RunOn(online, context =>
+        {
+            var buffer = new PreprocessingBuffer(4L << 20);
+            var id = (int)context.Role;
+            var onlineProtocol = new SecureNN(context, ExecutionMode.Online, buffer) { Comparison = method };
+            var dealer = new SecureNN(offline![id], ExecutionMode.Offline, buffer) { Comparison = method };
+            Exception? failure = null;
+            var producer = new Thread(() =>
+            {
+                try
+                {
+                    dealer.Relu(n, dealer.Alloc(n), dealer.Alloc(n), 0);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                    buffer.Fail(e.Message);
+                }
+                finally
+                {
+                    buffer.Complete();
+                }
+            }) { IsBackground = true };
+            producer.Start();
+            var y = (ulong[])Shares.For(onlineProtocol, shares).Clone();
+            onlineProtocol.Relu(n, y, y, 0);
+            producer.Join();
+            Assert.Null(failure);
+            Assert.Equal(0, buffer.Count);
+            Assert.True(buffer.PeakBytes <= (4L << 20) + (SecureNN.ChunkElements * 1024L), $"peak {buffer.PeakBytes}");
+            return (y, onlineProtocol.Stats.Total(Phase.Online).BytesSent);
+        });
+        Assert.Equal(x.Select(v => (long)v >= 0 ? v : 0UL), Shares.Reveal([results[0].y, results[1].y, results[2].y]));
+        var cost = ProtocolCosts.Relu(n, method);
+        Assert.Equal(cost.ServerBytes, results[0].BytesSent);
+        Assert.Equal(cost.ServerBytes, results[1].BytesSent);
+    }
+
     [Fact]
     public void ReluAndMaxPoolOverSeveralChunksAreExact()
     {
