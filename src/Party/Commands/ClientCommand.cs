@@ -49,8 +49,7 @@ internal static class ClientCommand
         }
 
         var output = context.Console.Out;
-        var security = settings.Security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)";
-        ResultPrinter.Header(output, model, $"{protocol}{Mode(preprocessing)}, servers at {Endpoint(settings, PartyRole.Server0)} and {Endpoint(settings, PartyRole.Server1)} over {security}", input, iterations);
+        ResultPrinter.Header(output, model, $"{protocol}{Mode(preprocessing)}, servers at {Endpoint(settings, PartyRole.Server0)} and {Endpoint(settings, PartyRole.Server1)} over {Describe(settings.Security)}", input, iterations);
         ResultPrinter.Predictions(output, model, results[^1].Logits);
         ResultPrinter.Latency(output, results);
         ResultPrinter.Traffic(output, results);
@@ -61,6 +60,9 @@ internal static class ClientCommand
 
         return 0;
     }
+
+    /// <summary>The links' security as the output header names it.</summary>
+    internal static string Describe(MeshSecurity security) => security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)";
 
     /// <summary>
     /// Said in the header only for the ahead mode, whose total is the sum of the phases (in the default

@@ -76,16 +76,17 @@ internal static class PredictCommand
             var shares = ModelOwner.ShareInMemory(graph, displayName, model);
             var security = arguments.Flag("insecure-plain-tcp") ? MeshSecurity.InsecurePlainTcp : MeshSecurity.Tls13;
             var (_, progress) = CommonOptions.Diagnostics(arguments, context.Console);
+            var preprocessing = CommonOptions.CheckedPreprocessing(arguments);
             var results = LocalDeployment.Run(
                 context.Model,
                 (shares.Server0, shares.Server1),
                 inputs,
-                new ClientOptions(protocol!, iterations, Preprocessing: CommonOptions.CheckedPreprocessing(arguments)),
+                new ClientOptions(protocol!, iterations, Preprocessing: preprocessing),
                 security,
                 new PartyOptions { Progress = progress });
             logits = results[^1].Logits;
 
-            var how = $"{protocol}{ClientCommand.Mode(CommonOptions.CheckedPreprocessing(arguments))}, 3 parties over loopback {(security == MeshSecurity.Tls13 ? "TLS 1.3" : "plain TCP (INSECURE)")}";
+            var how = $"{protocol}{ClientCommand.Mode(preprocessing)}, 3 parties over loopback {ClientCommand.Describe(security)}";
             ResultPrinter.Header(output, model, how, input, iterations);
             ResultPrinter.Predictions(output, model, logits);
             ResultPrinter.Latency(output, results);

@@ -42,22 +42,16 @@ public static partial class HugePages
 
             // The committed regions the GC carved out of the reservation's start are separate mappings
             // just below it; extend the range over the contiguous anonymous mappings around it.
-            var start = reservation.Start;
-            var end = reservation.End;
-            foreach (var m in mappings.Where(m => m.Anonymous).OrderByDescending(m => m.Start))
+            var anonymous = mappings.Where(m => m.Anonymous).ToList();
+            var (start, end) = (reservation.Start, reservation.End);
+            while (anonymous.FirstOrDefault(m => m.End == start) is { End: > 0 } below)
             {
-                if (m.End == start)
-                {
-                    start = m.Start;
-                }
+                start = below.Start;
             }
 
-            foreach (var m in mappings.Where(m => m.Anonymous).OrderBy(m => m.Start))
+            while (anonymous.FirstOrDefault(m => m.Start == end) is { End: > 0 } above)
             {
-                if (m.Start == end)
-                {
-                    end = m.End;
-                }
+                end = above.End;
             }
 
             return Madvise((nint)start, (nuint)(end - start), MadvHugepage) == 0 ? end - start : 0;
